@@ -1,0 +1,8 @@
+"""keras_gan: generative adversarial networks as ordinary Keras models."""
+
+from keras_gan import data, losses, networks
+from keras_gan.gan import GAN, sample_latents
+
+__version__ = "0.1.0"
+
+__all__ = ["GAN", "data", "losses", "networks", "sample_latents"]

@@ -1,0 +1,363 @@
+"""The GAN model: two networks trained by Algorithm 1 of Goodfellow et al. 2014."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_gan import losses
+
+_NOISE_SALT = 0x6B67  # separates the training noise stream from `sample(seed=...)`
+
+
+def sample_latents(num_samples, latent_dim, seed):
+    """Standard normal latents, a pure function of ``(num_samples, seed)``.
+
+    The same function backs ``GAN.sample`` and the exported ``sample``
+    signature, so a seed names the same images everywhere.
+    """
+    seed = tf.cast(tf.stack([seed, 0]), "int32")
+    return tf.random.stateless_normal((num_samples, latent_dim), seed=seed)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class GAN(keras.Model):
+    """A generative adversarial network trained with ``fit``.
+
+    Each ``train_step`` is one outer iteration of Algorithm 1 of Goodfellow et
+    al. (2014), "Generative Adversarial Nets": ``discriminator_steps`` (k)
+    discriminator updates, each on its own minibatch of m real images and
+    fresh noise, then one generator update on fresh noise. So that every
+    discriminator update sees different real data, one batch from the dataset
+    holds k*m images; batch with ``keras_gan.data`` helpers, which batch at
+    k*m for you. A batch whose size is not a multiple of k is an error.
+
+    The dataset may yield images ``x`` or pairs ``(x, y)`` (labels are
+    ignored). Images must lie in the generator's pixel range (see
+    ``keras_gan.networks``). Calling the model on latents returns images.
+
+    Logged every step: ``d_loss`` and ``g_loss`` (the objectives being
+    minimised), ``d_real`` (mean D(x)) and ``d_fake`` (mean D(G(z)) during the
+    discriminator updates). With ``ema_decay`` set, an exponential moving
+    average of the generator's weights is kept in ``ema_generator``.
+
+    Args:
+        generator: a ``keras.Model`` mapping latents ``(batch, latent_dim)`` to
+            images.
+        discriminator: a ``keras.Model`` mapping images to one logit each.
+        latent_dim: size of z; defaults to the generator's input size.
+        discriminator_steps: k, discriminator updates per generator update.
+        generator_loss: ``"non_saturating"`` (maximise log D(G(z)), the
+            paper's practical choice) or ``"minimax"`` (minimise
+            log(1 - D(G(z)))).
+        seed: seed of the training noise; with the same seed and data order
+            two runs draw the same noise.
+        ema_decay: if set (e.g. 0.999), keep an exponential moving average
+            of the generator's weights, updated after every generator step.
+
+    Example:
+    >>> gan = GAN(networks.dcgan_generator(64, (8, 8, 1)),
+    ...           networks.dcgan_discriminator((8, 8, 1)))
+    >>> gan.compile()
+    >>> gan.fit(data.from_array(images, batch_size=64), epochs=10)
+    >>> images = gan.sample(16, seed=0)
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        *,
+        latent_dim=None,
+        discriminator_steps=1,
+        generator_loss="non_saturating",
+        seed=None,
+        ema_decay=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        _check_discriminator_steps(discriminator_steps)
+        _check_ema_decay(ema_decay)
+        self.generator_loss_fn = losses.get_generator_loss(generator_loss)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim or generator.input_shape[-1]
+        self.image_shape = _check_image_shapes(
+            generator, discriminator, self.latent_dim
+        )
+        self.discriminator_steps = discriminator_steps
+        self.generator_loss = generator_loss
+        self.seed = seed
+        self.ema_decay = ema_decay
+        self.ema_generator = _make_ema_copy(generator) if ema_decay else None
+        self._noise_seed = int(np.random.randint(2**31)) if seed is None else seed
+        self.trackers = {
+            name: keras.metrics.Mean(name=name)
+            for name in ("d_loss", "g_loss", "d_real", "d_fake")
+        }
+        # Both networks arrive built; marking the GAN built lets saving,
+        # BackupAndRestore and tf.distribute treat it as a ready model.
+        self.built = True
+
+    def call(self, latents, training=False):
+        return self.generator(latents, training=training)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def compile(
+        self, generator_optimizer="auto", discriminator_optimizer="auto", **kwargs
+    ):
+        """Configures the two optimizers and the Keras execution options.
+
+        Args:
+            generator_optimizer: optimizer (or its name) of the generator;
+                ``"auto"`` is Adam(2e-4, beta_1=0.5) (Radford et al. 2016).
+            discriminator_optimizer: the same for the discriminator.
+            **kwargs: ``keras.Model.compile`` options such as ``jit_compile``,
+                ``steps_per_execution`` and ``run_eagerly``.
+        """
+        # optimizer=None: the base class would otherwise create an unused
+        # RMSprop that gets saved and logged.
+        super().compile(optimizer=None, **kwargs)
+        self.generator_optimizer = _make_optimizer(
+            generator_optimizer, self.dtype_policy
+        )
+        self.discriminator_optimizer = _make_optimizer(
+            discriminator_optimizer, self.dtype_policy
+        )
+        # Built now so that fit traces once and a loaded checkpoint has
+        # variables to restore its slots into.
+        self.generator_optimizer.build(self.generator.trainable_variables)
+        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        config = self._compile_config.config
+        return {
+            "generator_optimizer": keras.optimizers.serialize(self.generator_optimizer),
+            "discriminator_optimizer": keras.optimizers.serialize(
+                self.discriminator_optimizer
+            ),
+            "run_eagerly": config["run_eagerly"],
+            "steps_per_execution": config["steps_per_execution"],
+            "jit_compile": config["jit_compile"],
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        for key in ("generator_optimizer", "discriminator_optimizer"):
+            config[key] = keras.optimizers.deserialize(config[key])
+        self.compile(**config)
+
+    def train_step(self, data):
+        real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real_batches = self._split_real_batch(real_images)
+        step = self.generator_optimizer.iterations
+        # 1. k discriminator updates, each on its own real minibatch and noise.
+        for phase, real_batch in enumerate(real_batches):
+            noise = self._training_noise(step, phase, ops.shape(real_batch)[0])
+            d_loss, d_real, d_fake = self._discriminator_update(real_batch, noise)
+            self.trackers["d_loss"].update_state(d_loss)
+            self.trackers["d_real"].update_state(d_real)
+            self.trackers["d_fake"].update_state(d_fake)
+        # 2. One generator update on fresh noise.
+        noise = self._training_noise(step, len(real_batches), ops.shape(real_batch)[0])
+        self.trackers["g_loss"].update_state(self._generator_update(noise))
+        # 3. Track the generator's moving average.
+        if self.ema_generator is not None:
+            self._update_ema()
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def _discriminator_update(self, real_images, noise):
+        fake_images = self.generator(noise, training=True)
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(real_images, training=True)
+            fake_logits = self.discriminator(fake_images, training=True)
+            loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
+        self._apply(self.discriminator_optimizer, self.discriminator, tape, loss)
+        return loss, _mean_probability(real_logits), _mean_probability(fake_logits)
+
+    def _generator_update(self, noise):
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminator(
+                self.generator(noise, training=True), training=True
+            )
+            loss = self.generator_loss_fn(fake_logits)
+        self._apply(self.generator_optimizer, self.generator, tape, loss)
+        return loss
+
+    def _apply(self, optimizer, network, tape, loss):
+        # Replica gradients are summed, so each replica's mean loss is divided
+        # by the replica count; `scale_loss` applies a mixed-precision scale.
+        loss = _per_replica(loss)
+        variables = network.trainable_variables
+        gradients = tape.gradient(optimizer.scale_loss(loss), variables)
+        optimizer.apply_gradients(zip(gradients, variables, strict=True))
+
+    def _update_ema(self):
+        decay = ops.cast(self.ema_decay, "float32")
+        for average, weight in zip(
+            self.ema_generator.weights, self.generator.weights, strict=True
+        ):
+            if weight.trainable:
+                average.assign(
+                    decay * average + (1.0 - decay) * ops.cast(weight, average.dtype)
+                )
+            else:  # Batch-norm statistics are copied, not averaged.
+                average.assign(weight)
+
+    def _split_real_batch(self, real_images):
+        """Splits a batch of k*m real images into k minibatches of m."""
+        if tuple(real_images.shape[1:]) != self.image_shape:
+            raise ValueError(
+                f"The data batch has images of shape {tuple(real_images.shape[1:])}, "
+                f"but the discriminator expects {self.image_shape}. Resize the "
+                "data or build the networks for this image shape."
+            )
+        k = self.discriminator_steps
+        batch_size = real_images.shape[0]
+        if batch_size is not None and batch_size % k:
+            raise ValueError(_indivisible_batch_message(batch_size, k))
+        if batch_size is None:
+            tf.debugging.assert_equal(
+                tf.shape(real_images)[0] % k,
+                0,
+                message=_indivisible_batch_message("?", k),
+            )
+        minibatches = ops.reshape(real_images, (k, -1, *self.image_shape))
+        return [minibatches[index] for index in range(k)]
+
+    def _training_noise(self, step, phase, batch_size):
+        """Fresh N(0, I) noise, a pure function of (seed, step, phase, replica).
+
+        Keyed on the optimizer step rather than a stateful generator, so a run
+        restored from a checkpoint draws exactly the noise it would have, and
+        every replica draws its own.
+        """
+        replica = tf.distribute.get_replica_context()
+        replica_id = replica.replica_id_in_sync_group if replica else 0
+        seed = tf.constant([self._noise_seed, _NOISE_SALT], "int64")
+        for value in (step, phase, replica_id):
+            seed = tf.random.experimental.stateless_fold_in(
+                seed, tf.cast(value, "int64")
+            )
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
+
+    def sample(self, num_samples, seed=None, *, use_ema=False, batch_size=1000):
+        """Returns ``num_samples`` generated images as a numpy array.
+
+        Args:
+            num_samples: how many images.
+            seed: int; the same seed gives the same images. None draws one.
+            use_ema: sample from the moving-average generator (needs
+                ``ema_decay``).
+            batch_size: images generated per forward pass.
+        """
+        if seed is None:
+            seed = int(np.random.randint(2**31))
+        latents = sample_latents(num_samples, self.latent_dim, seed)
+        generator = self._pick_generator(use_ema)
+        chunks = [
+            generator(latents[start : start + batch_size], training=False)
+            for start in range(0, num_samples, batch_size)
+        ]
+        return ops.convert_to_numpy(ops.concatenate(chunks, axis=0))
+
+    def _pick_generator(self, use_ema):
+        if not use_ema:
+            return self.generator
+        if self.ema_generator is None:
+            raise ValueError(
+                "`use_ema=True` needs a moving-average generator, but this GAN was "
+                "built with ema_decay=None. Build it with e.g. ema_decay=0.999."
+            )
+        return self.ema_generator
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "discriminator_steps": self.discriminator_steps,
+            "generator_loss": self.generator_loss,
+            "seed": self.seed,
+            "ema_decay": self.ema_decay,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
+def _per_replica(loss):
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return loss / replicas if replicas > 1 else loss
+
+
+def _mean_probability(logits):
+    return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))
+
+
+def _make_optimizer(optimizer, dtype_policy):
+    if optimizer == "auto":
+        optimizer = keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+    optimizer = keras.optimizers.get(optimizer)
+    # Keras wraps only `model.optimizer` for float16; the GAN has two.
+    if dtype_policy.name == "mixed_float16" and not isinstance(
+        optimizer, keras.optimizers.LossScaleOptimizer
+    ):
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _make_ema_copy(generator):
+    average = keras.models.clone_model(generator)
+    average.set_weights(generator.get_weights())
+    average.trainable = False
+    return average
+
+
+def _check_discriminator_steps(discriminator_steps):
+    if not isinstance(discriminator_steps, int) or discriminator_steps < 1:
+        raise ValueError(
+            "`discriminator_steps` must be an integer >= 1 (discriminator updates "
+            f"per generator update). Received: discriminator_steps={discriminator_steps!r}"
+        )
+
+
+def _check_ema_decay(ema_decay):
+    if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+        raise ValueError(
+            "`ema_decay` must be None or a number in (0, 1), typically 0.999. "
+            f"Received: ema_decay={ema_decay!r}"
+        )
+
+
+def _check_image_shapes(generator, discriminator, latent_dim):
+    """Returns the image shape shared by G's output and D's input."""
+    produced = tuple(generator.compute_output_shape((None, latent_dim))[1:])
+    expected = tuple(discriminator.input_shape[1:])
+    if produced != expected:
+        raise ValueError(
+            f"The generator produces images of shape {produced}, but the "
+            f"discriminator expects inputs of shape {expected}. Build both networks "
+            "for the same image shape."
+        )
+    return expected
+
+
+def _indivisible_batch_message(batch_size, k):
+    return (
+        f"A batch of {batch_size} real images cannot be split into "
+        f"discriminator_steps={k} minibatches of equal size: each discriminator "
+        "update needs its own m images, so batches must hold k*m images. Batch with "
+        "keras_gan.data (which batches at k*m and drops the remainder) or use "
+        "`dataset.batch(k * m, drop_remainder=True)`."
+    )

@@ -1,0 +1,177 @@
+"""Reference generator and discriminator networks.
+
+Pixel-range convention: a generator ending in ``sigmoid`` produces images in
+[0, 1], one ending in ``tanh`` produces images in [-1, 1]. ``output_range``
+reads the range off a generator, and ``keras_gan.data`` scales real images to
+the same range, so D always compares like with like. Discriminators return one
+raw logit per image (no sigmoid): the losses work on logits.
+"""
+
+import keras
+from keras import layers, ops
+
+_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Maxout(layers.Layer):
+    """Maxout units: the maximum over ``pieces`` affine maps of the input.
+
+    The discriminator unit of Goodfellow et al. (2014), from Goodfellow et al.
+    (2013), "Maxout Networks". Equivalent to ``Dense(units * pieces)`` followed
+    by a max over each unit's pieces.
+
+    Args:
+        units: number of output units.
+        pieces: number of linear pieces each unit takes the max over.
+        kernel_initializer: initializer of the affine maps.
+
+    Example:
+    >>> Maxout(240, pieces=5)(keras.ops.ones((2, 784))).shape
+    (2, 240)
+    """
+
+    def __init__(self, units, pieces=5, kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.pieces = pieces
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+
+    def build(self, input_shape):
+        self.dense = layers.Dense(
+            self.units * self.pieces,
+            kernel_initializer=self.kernel_initializer,
+            name="affine",
+        )
+        self.dense.build(input_shape)
+
+    def call(self, inputs):
+        pieces = ops.reshape(self.dense(inputs), (-1, self.units, self.pieces))
+        return ops.max(pieces, axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "pieces": self.pieces,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        }
+
+
+def paper_mnist_generator(latent_dim=100, image_shape=(28, 28, 1)):
+    """The MNIST generator of Goodfellow et al. (2014): a ReLU MLP.
+
+    z -> Dense 1200 ReLU -> Dense 1200 ReLU -> Dense H*W*C sigmoid, reshaped to
+    an image in [0, 1] (architecture from the paper's pylearn2 configuration).
+    """
+    latents = keras.Input((latent_dim,), name="latents")
+    x = layers.Dense(1200, activation="relu")(latents)
+    x = layers.Dense(1200, activation="relu")(x)
+    x = layers.Dense(_num_pixels(image_shape), activation="sigmoid")(x)
+    images = layers.Reshape(image_shape, name="images")(x)
+    return keras.Model(latents, images, name="paper_generator")
+
+
+def paper_mnist_discriminator(image_shape=(28, 28, 1)):
+    """The MNIST discriminator of Goodfellow et al. (2014): a maxout MLP.
+
+    Dropout 0.2 on the input, Maxout(240 x 5) -> dropout 0.5 -> Maxout(240 x 5)
+    -> dropout 0.5 -> one logit.
+    """
+    images = keras.Input(image_shape, name="images")
+    x = layers.Flatten()(images)
+    x = layers.Dropout(0.2)(x)
+    x = Maxout(240, pieces=5)(x)
+    x = layers.Dropout(0.5)(x)
+    x = Maxout(240, pieces=5)(x)
+    x = layers.Dropout(0.5)(x)
+    logits = layers.Dense(1, name="logits")(x)
+    return keras.Model(images, logits, name="paper_discriminator")
+
+
+def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), *, width=64):
+    """A DCGAN generator (Radford et al. 2016) for square images.
+
+    Dense projection to (S/4, S/4, 2*width), then two stride-2 transposed
+    convolutions with batch norm and ReLU; ends in tanh, so images are in
+    [-1, 1]. Works for any side S divisible by 4 (8, 28, 32, ...) and any
+    channel count.
+
+    Args:
+        latent_dim: size of the latent vector z.
+        image_shape: ``(S, S, C)`` of the generated images.
+        width: channel count of the last hidden layer; capacity knob.
+    """
+    side, channels = _square_side(image_shape), image_shape[-1]
+    start = side // 4
+    latents = keras.Input((latent_dim,), name="latents")
+    x = layers.Dense(start * start * 2 * width, use_bias=False)(latents)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    x = layers.Reshape((start, start, 2 * width))(x)
+    x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    images = layers.Conv2DTranspose(
+        channels, 4, strides=2, padding="same", activation="tanh", name="images"
+    )(x)
+    return keras.Model(latents, images, name="dcgan_generator")
+
+
+def dcgan_discriminator(image_shape=(28, 28, 1), *, width=64):
+    """A DCGAN discriminator (Radford et al. 2016) for square images.
+
+    Two stride-2 convolutions with leaky ReLU (slope 0.2) and dropout, then one
+    logit. No batch norm: D sees real and generated batches separately, and
+    batch statistics would let it tell them apart by the batch, not the image.
+    """
+    _square_side(image_shape)
+    images = keras.Input(image_shape, name="images")
+    x = layers.Conv2D(width, 4, strides=2, padding="same")(images)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Dropout(0.3)(x)
+    x = layers.Conv2D(2 * width, 4, strides=2, padding="same")(x)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Dropout(0.3)(x)
+    x = layers.Flatten()(x)
+    logits = layers.Dense(1, name="logits")(x)
+    return keras.Model(images, logits, name="dcgan_discriminator")
+
+
+def output_range(generator):
+    """Returns ``(low, high)``, the pixel range of ``generator``'s images.
+
+    Read from the activation of its last layer that has one: ``sigmoid`` gives
+    (0, 1), ``tanh`` gives (-1, 1).
+    """
+    for layer in reversed(generator.layers):
+        activation = getattr(layer, "activation", None)
+        name = getattr(activation, "__name__", None)
+        if name in _RANGES:
+            return _RANGES[name]
+        if name not in (None, "linear"):
+            break
+    raise ValueError(
+        f"Cannot tell the pixel range of generator {generator.name!r}: its last "
+        "activation is not 'sigmoid' ([0, 1]) or 'tanh' ([-1, 1]). End the "
+        "generator with one of them, or pass the range explicitly."
+    )
+
+
+def _num_pixels(image_shape):
+    count = 1
+    for size in image_shape:
+        count *= size
+    return count
+
+
+def _square_side(image_shape):
+    if len(image_shape) != 3 or image_shape[0] != image_shape[1] or image_shape[0] % 4:
+        raise ValueError(
+            f"`image_shape` must be (S, S, C) with S divisible by 4 (e.g. (8, 8, 1), "
+            f"(28, 28, 1), (32, 32, 3)). Received: image_shape={image_shape}"
+        )
+    return image_shape[0]
