@@ -91,6 +91,7 @@ class GAN(keras.Model):
         self.ema_decay = ema_decay
         self.ema_generator = _make_ema_copy(generator) if ema_decay else None
         self._noise_seed = int(np.random.randint(2**31)) if seed is None else seed
+        self.track_gradient_norms = False
         self.trackers = {
             name: keras.metrics.Mean(name=name)
             for name in ("d_loss", "g_loss", "d_real", "d_fake")
@@ -107,7 +108,12 @@ class GAN(keras.Model):
         return list(self.trackers.values())
 
     def compile(
-        self, generator_optimizer="auto", discriminator_optimizer="auto", **kwargs
+        self,
+        generator_optimizer="auto",
+        discriminator_optimizer="auto",
+        *,
+        track_gradient_norms=False,
+        **kwargs,
     ):
         """Configures the two optimizers and the Keras execution options.
 
@@ -115,6 +121,8 @@ class GAN(keras.Model):
             generator_optimizer: optimizer (or its name) of the generator;
                 ``"auto"`` is Adam(2e-4, beta_1=0.5) (Radford et al. 2016).
             discriminator_optimizer: the same for the discriminator.
+            track_gradient_norms: also log ``d_grad_norm`` and ``g_grad_norm``,
+                the global norms of each network's gradients (costs time).
             **kwargs: ``keras.Model.compile`` options such as ``jit_compile``,
                 ``steps_per_execution`` and ``run_eagerly``.
         """
@@ -131,6 +139,11 @@ class GAN(keras.Model):
         # variables to restore its slots into.
         self.generator_optimizer.build(self.generator.trainable_variables)
         self.discriminator_optimizer.build(self.discriminator.trainable_variables)
+        self.track_gradient_norms = track_gradient_norms
+        for name in ("d_grad_norm", "g_grad_norm"):
+            self.trackers.pop(name, None)
+            if track_gradient_norms:
+                self.trackers[name] = keras.metrics.Mean(name=name)
 
     def get_compile_config(self):
         if not self.compiled:
@@ -144,6 +157,7 @@ class GAN(keras.Model):
             "run_eagerly": config["run_eagerly"],
             "steps_per_execution": config["steps_per_execution"],
             "jit_compile": config["jit_compile"],
+            "track_gradient_norms": self.track_gradient_norms,
         }
 
     def compile_from_config(self, config):
@@ -177,7 +191,7 @@ class GAN(keras.Model):
             real_logits = self.discriminator(real_images, training=True)
             fake_logits = self.discriminator(fake_images, training=True)
             loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
-        self._apply(self.discriminator_optimizer, self.discriminator, tape, loss)
+        self._apply(self.discriminator_optimizer, self.discriminator, tape, loss, "d")
         return loss, _mean_probability(real_logits), _mean_probability(fake_logits)
 
     def _generator_update(self, noise):
@@ -186,15 +200,18 @@ class GAN(keras.Model):
                 self.generator(noise, training=True), training=True
             )
             loss = self.generator_loss_fn(fake_logits)
-        self._apply(self.generator_optimizer, self.generator, tape, loss)
+        self._apply(self.generator_optimizer, self.generator, tape, loss, "g")
         return loss
 
-    def _apply(self, optimizer, network, tape, loss):
+    def _apply(self, optimizer, network, tape, loss, prefix):
         # Replica gradients are summed, so each replica's mean loss is divided
         # by the replica count; `scale_loss` applies a mixed-precision scale.
         loss = _per_replica(loss)
         variables = network.trainable_variables
         gradients = tape.gradient(optimizer.scale_loss(loss), variables)
+        if self.track_gradient_norms:
+            norm = tf.linalg.global_norm(gradients) / optimizer.scale_loss(1.0)
+            self.trackers[f"{prefix}_grad_norm"].update_state(norm)
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
 
     def _update_ema(self):
