@@ -16,8 +16,24 @@ def sample_latents(num_samples, latent_dim, seed):
     The same function backs ``GAN.sample`` and the exported ``sample``
     signature, so a seed names the same images everywhere.
     """
-    seed = tf.cast(tf.stack([seed, 0]), "int32")
-    return tf.random.stateless_normal((num_samples, latent_dim), seed=seed)
+    seed = tf.cast(tf.stack([seed, 0]), "int64")
+    return standard_normal((num_samples, latent_dim), seed)
+
+
+def standard_normal(shape, seed):
+    """N(0, 1) noise that is the same for a seed eagerly, in graphs and in XLA.
+
+    ``tf.random.stateless_normal`` gives other numbers under XLA; Philox's raw
+    bits do not, so the normal is drawn from them by the inverse CDF.
+    """
+    bits = tf.random.stateless_uniform(
+        shape, seed=seed, minval=None, maxval=None, dtype="uint32", alg="philox"
+    )
+    # 24 random bits give uniforms in (0, 1) that are exact in float32.
+    uniform = (
+        tf.cast(tf.bitwise.right_shift(bits, tf.constant(8, "uint32")), "float32") + 0.5
+    ) * (2.0**-24)
+    return tf.math.ndtri(uniform)
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -259,9 +275,9 @@ class GAN(keras.Model):
         seed = tf.constant([self._noise_seed, _NOISE_SALT], "int64")
         for value in (step, phase, replica_id):
             seed = tf.random.experimental.stateless_fold_in(
-                seed, tf.cast(value, "int64")
+                seed, tf.cast(value, "int64"), alg="philox"
             )
-        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
+        return standard_normal((batch_size, self.latent_dim), seed)
 
     def sample(self, num_samples, seed=None, *, use_ema=False, batch_size=1000):
         """Returns ``num_samples`` generated images as a numpy array.
@@ -344,8 +360,8 @@ def _make_ema_copy(generator):
 def _check_discriminator_steps(discriminator_steps):
     if not isinstance(discriminator_steps, int) or discriminator_steps < 1:
         raise ValueError(
-            "`discriminator_steps` must be an integer >= 1 (discriminator updates "
-            f"per generator update). Received: discriminator_steps={discriminator_steps!r}"
+            "`discriminator_steps` must be an integer >= 1 (discriminator updates per "
+            f"generator update). Received: discriminator_steps={discriminator_steps!r}"
         )
 
 

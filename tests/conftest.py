@@ -1,0 +1,37 @@
+"""Shared fixtures: tiny networks so the suite stays fast on two CPU cores."""
+
+import os
+import pathlib
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from keras_gan import networks  # noqa: E402
+from keras_gan.gan import GAN  # noqa: E402
+
+# The reference data sets live beside the checkout (see ../shared/data/README.md).
+SHARED_DATA = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"
+IMAGE_SHAPE = (8, 8, 1)
+LATENT_DIM = 8
+
+
+def make_tiny_gan(**kwargs):
+    """A DCGAN pair for 8x8x1 images with a handful of channels."""
+    kwargs.setdefault("seed", 7)
+    generator = networks.dcgan_generator(LATENT_DIM, IMAGE_SHAPE, width=4)
+    discriminator = networks.dcgan_discriminator(IMAGE_SHAPE, width=4)
+    return GAN(generator, discriminator, **kwargs)
+
+
+@pytest.fixture
+def tiny_gan():
+    return make_tiny_gan
+
+
+@pytest.fixture
+def real_images():
+    """64 distinct 8x8 images in [-1, 1] (the DCGAN generator's range)."""
+    rng = np.random.default_rng(0)
+    return rng.uniform(-1.0, 1.0, (64, *IMAGE_SHAPE)).astype("float32")

@@ -1,0 +1,65 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_gan import networks
+
+
+def test_maxout_takes_the_max_over_pieces_and_serializes(tmp_path):
+    layer = networks.Maxout(3, pieces=2)
+    inputs = np.array([[1.0, -2.0]], dtype="float32")
+    outputs = layer(inputs)
+    kernel, bias = layer.dense.get_weights()
+    affine = (inputs @ kernel + bias).reshape(1, 3, 2)
+    np.testing.assert_allclose(outputs, affine.max(-1), rtol=1e-6)
+
+    model = keras.Sequential([keras.Input((2,)), layer])
+    model.save(tmp_path / "maxout.keras")
+    loaded = keras.models.load_model(tmp_path / "maxout.keras")
+    assert loaded.layers[0].get_config()["pieces"] == 2
+    np.testing.assert_allclose(loaded(inputs), outputs)
+
+
+def test_paper_networks_match_the_paper():
+    generator = networks.paper_mnist_generator()
+    discriminator = networks.paper_mnist_discriminator()
+    assert generator.input_shape == (None, 100)
+    assert generator.output_shape == (None, 28, 28, 1)
+    dense_units = [
+        layer.units
+        for layer in generator.layers
+        if isinstance(layer, keras.layers.Dense)
+    ]
+    assert dense_units == [1200, 1200, 784]
+    maxouts = [
+        layer for layer in discriminator.layers if isinstance(layer, networks.Maxout)
+    ]
+    assert [(layer.units, layer.pieces) for layer in maxouts] == [(240, 5), (240, 5)]
+    dropouts = [
+        layer.rate
+        for layer in discriminator.layers
+        if isinstance(layer, keras.layers.Dropout)
+    ]
+    assert dropouts == [0.2, 0.5, 0.5]
+    assert discriminator.output_shape == (None, 1)
+    assert networks.output_range(generator) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("shape", [(8, 8, 1), (28, 28, 1), (32, 32, 3)])
+def test_dcgan_networks_fit_square_images(shape):
+    generator = networks.dcgan_generator(10, shape, width=4)
+    discriminator = networks.dcgan_discriminator(shape, width=4)
+    images = generator(np.zeros((2, 10), "float32"))
+    assert images.shape == (2, *shape)
+    assert discriminator(images).shape == (2, 1)
+    assert networks.output_range(generator) == (-1.0, 1.0)
+
+
+def test_bad_shapes_and_unknown_ranges_are_named():
+    with pytest.raises(
+        ValueError, match=r"image_shape.*Received: image_shape=\(30, 30, 1\)"
+    ):
+        networks.dcgan_generator(10, (30, 30, 1))
+    linear = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    with pytest.raises(ValueError, match="pixel range"):
+        networks.output_range(linear)
