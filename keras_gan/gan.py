@@ -106,6 +106,10 @@ class GAN(keras.Model):
         self.seed = seed
         self.ema_decay = ema_decay
         self.ema_generator = _make_ema_copy(generator) if ema_decay else None
+        self._has_batch_norm = any(
+            isinstance(layer, keras.layers.BatchNormalization)
+            for layer in discriminator._flatten_layers()
+        )
         self._noise_seed = int(np.random.randint(2**31)) if seed is None else seed
         self.track_gradient_norms = False
         self.trackers = {
@@ -199,16 +203,35 @@ class GAN(keras.Model):
         # 3. Track the generator's moving average.
         if self.ema_generator is not None:
             self._update_ema()
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return self._logs()
+
+    def _logs(self):
+        logs = {name: tracker.result() for name, tracker in self.trackers.items()}
+        if _in_multi_worker_mode():
+            # Keras reduces multi-worker logs with reduce(MEAN, axis=0), which
+            # fails on scalars (tensorflow/tensorflow#72388): give it vectors.
+            logs = {name: ops.reshape(value, (1,)) for name, value in logs.items()}
+        return logs
 
     def _discriminator_update(self, real_images, noise):
-        fake_images = self.generator(noise, training=True)
+        fake_images = ops.cast(self.generator(noise, training=True), real_images.dtype)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
+            real_logits, fake_logits = self._discriminate(real_images, fake_images)
             loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
-        self._apply(self.discriminator_optimizer, self.discriminator, tape, loss, "d")
+            target = _gradient_target(self.discriminator_optimizer, loss)
+        self._apply(self.discriminator_optimizer, self.discriminator, tape, target, "d")
         return loss, _mean_probability(real_logits), _mean_probability(fake_logits)
+
+    def _discriminate(self, real_images, fake_images):
+        if self._has_batch_norm:
+            # Batch statistics must not mix real and fake images.
+            return (
+                self.discriminator(real_images, training=True),
+                self.discriminator(fake_images, training=True),
+            )
+        # One pass over both halves is faster and gives the same logits.
+        both = ops.concatenate([real_images, fake_images])
+        return ops.split(self.discriminator(both, training=True), 2)
 
     def _generator_update(self, noise):
         with tf.GradientTape() as tape:
@@ -216,17 +239,17 @@ class GAN(keras.Model):
                 self.generator(noise, training=True), training=True
             )
             loss = self.generator_loss_fn(fake_logits)
-        self._apply(self.generator_optimizer, self.generator, tape, loss, "g")
+            target = _gradient_target(self.generator_optimizer, loss)
+        self._apply(self.generator_optimizer, self.generator, tape, target, "g")
         return loss
 
-    def _apply(self, optimizer, network, tape, loss, prefix):
-        # Replica gradients are summed, so each replica's mean loss is divided
-        # by the replica count; `scale_loss` applies a mixed-precision scale.
-        loss = _per_replica(loss)
+    def _apply(self, optimizer, network, tape, target, prefix):
         variables = network.trainable_variables
-        gradients = tape.gradient(optimizer.scale_loss(loss), variables)
+        gradients = tape.gradient(target, variables)
         if self.track_gradient_norms:
-            norm = tf.linalg.global_norm(gradients) / optimizer.scale_loss(1.0)
+            # The norm of the gradient of this replica's unscaled mean loss.
+            unscale = _gradient_target(optimizer, tf.constant(1.0))
+            norm = tf.linalg.global_norm(gradients) / unscale
             self.trackers[f"{prefix}_grad_norm"].update_state(norm)
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
 
@@ -267,17 +290,23 @@ class GAN(keras.Model):
         """Fresh N(0, I) noise, a pure function of (seed, step, phase, replica).
 
         Keyed on the optimizer step rather than a stateful generator, so a run
-        restored from a checkpoint draws exactly the noise it would have, and
-        every replica draws its own.
+        restored from a checkpoint draws exactly the noise it would have. Under
+        tf.distribute each replica takes its own slice of the noise of the
+        global batch: replicas differ, and N replicas draw what one device
+        would for the same global batch.
         """
-        replica = tf.distribute.get_replica_context()
-        replica_id = replica.replica_id_in_sync_group if replica else 0
         seed = tf.constant([self._noise_seed, _NOISE_SALT], "int64")
-        for value in (step, phase, replica_id):
+        for value in (step, phase):
             seed = tf.random.experimental.stateless_fold_in(
                 seed, tf.cast(value, "int64"), alg="philox"
             )
-        return standard_normal((batch_size, self.latent_dim), seed)
+        replica = tf.distribute.get_replica_context()
+        replicas = replica.num_replicas_in_sync if replica else 1
+        noise = standard_normal((batch_size * replicas, self.latent_dim), seed)
+        if replicas == 1:
+            return noise
+        start = replica.replica_id_in_sync_group * batch_size
+        return noise[start : start + batch_size]
 
     def sample(self, num_samples, seed=None, *, use_ema=False, batch_size=1000):
         """Returns ``num_samples`` generated images as a numpy array.
@@ -329,9 +358,24 @@ class GAN(keras.Model):
         return cls(**config)
 
 
-def _per_replica(loss):
+def _in_multi_worker_mode():
+    strategy = tf.distribute.get_strategy()
+    in_mode = getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and in_mode()
+
+
+def _gradient_target(optimizer, loss):
+    """The loss to differentiate: scaled for replicas and for float16.
+
+    Replica gradients are summed, so each replica's mean loss is divided by the
+    replica count (the update is then that of the global batch); under
+    mixed_float16 `scale_loss` multiplies by the loss scale against underflow.
+    Must be called inside the GradientTape.
+    """
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    return loss / replicas if replicas > 1 else loss
+    if replicas > 1:
+        loss = loss / replicas
+    return optimizer.scale_loss(loss)
 
 
 def _mean_probability(logits):
