@@ -4,7 +4,8 @@ Pixel-range convention: a generator ending in ``sigmoid`` produces images in
 [0, 1], one ending in ``tanh`` produces images in [-1, 1]. ``output_range``
 reads the range off a generator, and ``keras_gan.data`` scales real images to
 the same range, so D always compares like with like. Discriminators return one
-raw logit per image (no sigmoid): the losses work on logits.
+raw logit per image (no sigmoid): the losses work on logits. The logit layer
+computes in float32 under mixed precision, so D(x) never rounds to 0 or 1.
 """
 
 import keras
@@ -88,7 +89,7 @@ def paper_mnist_discriminator(image_shape=(28, 28, 1)):
     x = layers.Dropout(0.5)(x)
     x = Maxout(240, pieces=5)(x)
     x = layers.Dropout(0.5)(x)
-    logits = layers.Dense(1, name="logits")(x)
+    logits = layers.Dense(1, dtype="float32", name="logits")(x)
     return keras.Model(images, logits, name="paper_discriminator")
 
 
@@ -137,7 +138,7 @@ def dcgan_discriminator(image_shape=(28, 28, 1), *, width=64):
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Dropout(0.3)(x)
     x = layers.Flatten()(x)
-    logits = layers.Dense(1, name="logits")(x)
+    logits = layers.Dense(1, dtype="float32", name="logits")(x)
     return keras.Model(images, logits, name="dcgan_discriminator")
 
 

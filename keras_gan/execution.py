@@ -1,0 +1,46 @@
+"""Where and in which precision training runs: tf.distribute and dtype policies.
+
+Build and compile the GAN inside ``make_strategy(...).scope()`` and it trains
+on every replica: losses are scaled for the global batch and each replica
+takes its own slice of the global batch's noise (see ``GAN.train_step``).
+"""
+
+import keras
+import tensorflow as tf
+
+STRATEGIES = ("none", "mirrored", "multi_worker")
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def make_strategy(distribute="none"):
+    """Returns the ``tf.distribute`` strategy named by ``distribute``.
+
+    Args:
+        distribute: ``"none"`` (the default strategy: one device),
+            ``"mirrored"`` (all local GPUs, or the CPU) or ``"multi_worker"``
+            (``MultiWorkerMirroredStrategy``; the cluster comes from the
+            ``TF_CONFIG`` environment variable, one process per host).
+    """
+    if distribute == "none":
+        return tf.distribute.get_strategy()
+    if distribute == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if distribute == "multi_worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise ValueError(
+        f"Unknown `distribute`: {distribute!r}. Expected one of {list(STRATEGIES)}."
+    )
+
+
+def set_precision(precision="float32"):
+    """Sets the global Keras dtype policy for networks built afterwards.
+
+    ``mixed_float16`` computes in float16 with float32 weights; the GAN then
+    wraps both optimizers in ``LossScaleOptimizer``. ``mixed_bfloat16`` needs
+    no loss scaling. Discriminator logits and all losses stay float32.
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(
+            f"Unknown `precision`: {precision!r}. Expected one of {list(PRECISIONS)}."
+        )
+    keras.mixed_precision.set_dtype_policy(precision)
