@@ -5,6 +5,9 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+# Not in TF's public API; Keras reads it from here too.
+from tensorflow.python.framework.config import is_op_determinism_enabled
+
 from keras_gan import losses
 
 _NOISE_SALT = 0x6B67  # separates the training noise stream from `sample(seed=...)`
@@ -144,8 +147,15 @@ class GAN(keras.Model):
             track_gradient_norms: also log ``d_grad_norm`` and ``g_grad_norm``,
                 the global norms of each network's gradients (costs time).
             **kwargs: ``keras.Model.compile`` options such as ``jit_compile``,
-                ``steps_per_execution`` and ``run_eagerly``.
+                ``steps_per_execution`` and ``run_eagerly``. ``jit_compile="auto"``
+                (the default) uses XLA on a CPU only when neither network has a
+                convolution: measured by ``tools/benchmark.py``, XLA speeds up
+                the paper's MLPs on CPU and slows convolutions down. On a GPU
+                "auto" is Keras's own choice (XLA where every layer supports it).
         """
+        # Saved as asked, so "auto" is decided again where the model is loaded.
+        self._requested_jit_compile = kwargs.get("jit_compile", "auto")
+        kwargs["jit_compile"] = self._resolve_jit_compile(self._requested_jit_compile)
         # optimizer=None: the base class would otherwise create an unused
         # RMSprop that gets saved and logged.
         super().compile(optimizer=None, **kwargs)
@@ -165,6 +175,19 @@ class GAN(keras.Model):
             if track_gradient_norms:
                 self.trackers[name] = keras.metrics.Mean(name=name)
 
+    def _resolve_jit_compile(self, jit_compile):
+        if jit_compile != "auto" or tf.config.list_physical_devices("GPU"):
+            return jit_compile
+        # Keras's own rule keeps XLA off under tf.distribute and op determinism.
+        if tf.distribute.has_strategy() or is_op_determinism_enabled():
+            return False
+        networks = (self.generator, self.discriminator)
+        return not any(
+            isinstance(layer, keras.layers.Conv2D | keras.layers.Conv2DTranspose)
+            for network in networks
+            for layer in network._flatten_layers()
+        )
+
     def get_compile_config(self):
         if not self.compiled:
             return {}
@@ -176,7 +199,7 @@ class GAN(keras.Model):
             ),
             "run_eagerly": config["run_eagerly"],
             "steps_per_execution": config["steps_per_execution"],
-            "jit_compile": config["jit_compile"],
+            "jit_compile": self._requested_jit_compile,
             "track_gradient_norms": self.track_gradient_norms,
         }
 
