@@ -1,0 +1,274 @@
+"""Export a generator for serving: a SavedModel and a LiteRT ``.tflite`` file.
+
+Artifacts and their signatures:
+
+- SavedModel (``export_saved_model``), for TF Serving and TensorFlow programs:
+  ``serve`` and its alias ``serving_default``: ``latents`` float32
+  ``(batch, latent_dim)`` -> ``images`` float32 in the generator's own pixel
+  range, any batch size; ``sample``: ``num_samples`` and ``seed`` int32
+  scalars -> ``images`` uint8 ``(n, H, W, C)`` in 0..255 and the ``latents``
+  used. Its latents are ``keras_gan.sample_latents``, so ``sample(n, seed)``
+  shows the images of ``GAN.sample(n, seed=seed)``.
+- ``.tflite`` (``export_tflite``), for LiteRT: ``serving_default`` as above
+  and ``sample`` as above, but with latents from ``keras_gan.hash_noise``
+  (TensorFlow's random ops are not LiteRT builtins), so a seed names other
+  images than in the SavedModel. ``quantize="int8"`` files carry
+  ``serving_default`` only.
+"""
+
+import dataclasses
+import os
+import tempfile
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gan import hash_noise, images, litert, networks
+from keras_gan.gan import GAN, sample_latents
+from keras_gan.saving import atomic_path
+
+_ERROR_LATENTS = 64  # latents used to measure a .tflite file against Keras
+_CALIBRATION_LATENTS = 128
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote and how far it is from the Keras generator.
+
+    Errors are absolute differences of ``serving_default`` images from the
+    Keras generator's, in its pixel range, over 64 seeded latents.
+    """
+
+    path: str
+    quantize: str
+    size_bytes: int
+    max_abs_error: float
+    mean_abs_error: float
+
+    def __str__(self):
+        return (
+            f"{self.path}: {self.quantize}, {self.size_bytes / 1e6:.3f} MB, "
+            f"max |error| {self.max_abs_error:.3g}, "
+            f"mean |error| {self.mean_abs_error:.3g}"
+        )
+
+
+def export_saved_model(model, path, *, use_ema=False, value_range=None):
+    """Writes a SavedModel with ``serve``/``serving_default`` and ``sample``.
+
+    The folder is written beside ``path`` and moved into place when complete.
+
+    Args:
+        model: a ``keras_gan.GAN`` (its generator is exported), a path to
+            one saved as ``.keras``, or a generator ``keras.Model``.
+        path: the SavedModel folder to write.
+        use_ema: export the GAN's moving-average generator.
+        value_range: ``(low, high)`` pixel range of the generator, mapped to
+            0..255 by ``sample``; read off its last activation by default.
+
+    Returns:
+        ``path``.
+
+    Example:
+    >>> export_saved_model(gan, "run/saved_model")
+    >>> tf.saved_model.load("run/saved_model").sample(
+    ...     num_samples=16, seed=0)["images"]
+    """
+    generator = _pick_generator(model, use_ema)
+    archive = _archive(generator, value_range, sample_latents, "serve")
+    with atomic_path(path) as temporary:
+        archive.write_out(temporary, verbose=False)
+    return os.fspath(path)
+
+
+def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=None):
+    """Writes a ``.tflite`` file with ``serving_default`` and ``sample``.
+
+    ``quantize="int8"`` files have ``serving_default`` only: calibrating
+    ``sample`` would quantize its noise. Sample them with latents of your own.
+
+    Only builtin LiteRT ops are allowed; a generator needing others fails
+    with their names. The file is measured against the Keras generator
+    before it is moved into place.
+
+    Args:
+        model: as in ``export_saved_model``.
+        path: the ``.tflite`` file to write.
+        quantize: ``"none"``, ``"float16"``, ``"dynamic"`` (int8 weights) or
+            ``"int8"`` (int8 weights and activations, calibrated on normal
+            latents; float32 inputs and outputs).
+        use_ema: export the GAN's moving-average generator.
+        value_range: as in ``export_saved_model``.
+
+    Returns:
+        An ``ExportReport`` with the file's size and its error.
+
+    Example:
+    >>> print(export_tflite(gan, "run/gan.tflite", quantize="float16"))
+    """
+    litert.check_quantize(quantize)
+    generator = _pick_generator(model, use_ema)
+    latent_dim = generator.input_shape[-1]
+    archive = _archive(generator, value_range, hash_noise.hash_normal, None)
+    with tempfile.TemporaryDirectory() as staging:
+        archive.write_out(staging, verbose=False)
+        content = litert.convert(
+            staging,
+            _tflite_signatures(quantize),
+            quantize=quantize,
+            calibration=_calibration(latent_dim),
+        )
+    litert.check_builtin_ops(content)
+    max_error, mean_error = _tflite_error(content, generator)
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb") as file:
+            file.write(content)
+    return ExportReport(os.fspath(path), quantize, len(content), max_error, mean_error)
+
+
+def sample_from(path, num_samples, seed, *, use_ema=False):
+    """uint8 images ``(num_samples, H, W, C)`` from a saved or exported model.
+
+    Args:
+        path: a ``.keras`` GAN, a SavedModel folder written by
+            ``export_saved_model`` or a ``.tflite`` file written by
+            ``export_tflite``. The first two give the images of
+            ``GAN.sample(num_samples, seed=seed)``; a ``.tflite`` file draws
+            its latents from ``keras_gan.hash_noise`` instead.
+        num_samples: int >= 1.
+        seed: int32 seed.
+        use_ema: with a ``.keras`` GAN, sample its moving-average generator.
+    """
+    path = os.fspath(path)
+    if not isinstance(num_samples, int) or num_samples < 1:
+        raise ValueError(
+            f"`num_samples` must be an int >= 1. Received: {num_samples!r}"
+        )
+    if not isinstance(seed, int) or not -(2**31) <= seed < 2**31:
+        raise ValueError(f"`seed` must be an int32. Received: seed={seed!r}")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No model at {path!r}.")
+    if path.endswith(".keras"):
+        generator = _pick_generator(_load_gan(path), use_ema)
+        latents = sample_latents(num_samples, generator.input_shape[-1], seed)
+        generated = keras.ops.convert_to_numpy(generator(latents, training=False))
+        return images.to_uint8(generated, networks.output_range(generator))
+    if use_ema:
+        raise ValueError(
+            f"`use_ema` applies to .keras GANs only; {path!r} holds the one "
+            "generator it was exported with (export with use_ema=True instead)."
+        )
+    if path.endswith(".tflite"):
+        return litert.sample(litert.load_interpreter(path), num_samples, seed)[0]
+    return _saved_model_sample(path, num_samples, seed)
+
+
+def _saved_model_sample(path, num_samples, seed):
+    try:
+        signature = tf.saved_model.load(path).signatures["sample"]
+    except Exception as error:  # Corrupt folders raise many kinds of error.
+        raise ValueError(
+            f"Cannot load a `sample` signature from the SavedModel {path!r} "
+            f"({type(error).__name__}: {str(error)[:500]}). Expected a folder "
+            "written by keras_gan.export.export_saved_model, a .keras or a .tflite."
+        ) from error
+    outputs = signature(
+        num_samples=tf.constant(num_samples, "int32"), seed=tf.constant(seed, "int32")
+    )
+    return outputs["images"].numpy()
+
+
+def _load_gan(path):
+    try:
+        return keras.saving.load_model(path)
+    except Exception as error:
+        raise ValueError(
+            f"Cannot load the Keras model {path!r} ({type(error).__name__}: "
+            f"{str(error)[:500]}). Is it a complete .keras file?"
+        ) from error
+
+
+def _pick_generator(model, use_ema):
+    if isinstance(model, (str, os.PathLike)):
+        model = _load_gan(os.fspath(model))
+    if isinstance(model, GAN):
+        return model._pick_generator(use_ema)
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            "`model` must be a keras_gan.GAN or a generator keras.Model. "
+            f"Received: model={model!r}"
+        )
+    if use_ema:
+        raise ValueError(
+            "`use_ema=True` needs a keras_gan.GAN with ema_decay set; received a "
+            f"bare generator {model.name!r}. Pass the GAN, or use_ema=False."
+        )
+    return model
+
+
+def _archive(generator, value_range, noise, serve_name):
+    """An ExportArchive with a latents-in endpoint and a seed-in ``sample``.
+
+    The latents endpoint is registered first, so ExportArchive also writes it
+    as ``serving_default``; ``serve_name=None`` names it only that.
+    """
+    latent_dim = generator.input_shape[-1]
+    low, high = value_range or networks.output_range(generator)
+
+    def serve(latents):
+        return {"images": tf.cast(generator(latents, training=False), "float32")}
+
+    def sample(num_samples, seed):
+        latents = noise(num_samples, latent_dim, seed)
+        images = tf.cast(generator(latents, training=False), "float32")
+        scaled = tf.clip_by_value((images - low) / (high - low), 0.0, 1.0)
+        # Rounds like keras_gan.images.to_uint8 (half to even).
+        pixels = tf.cast(tf.round(scaled * 255.0), "uint8")
+        return {"images": pixels, "latents": latents}
+
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    archive.add_endpoint(
+        serve_name or "serving_default",
+        serve,
+        input_signature=[tf.TensorSpec((None, latent_dim), "float32")],
+    )
+    archive.add_endpoint(
+        "sample",
+        sample,
+        input_signature=[tf.TensorSpec((), "int32"), tf.TensorSpec((), "int32")],
+    )
+    return archive
+
+
+def _tflite_signatures(quantize):
+    # int8 calibration of `sample` would quantize the noise (LOG, COS) and
+    # ruin it; left uncalibrated, it keeps float32 copies of all weights and
+    # the file outgrows the float32 one. So int8 files are latents-in only.
+    return ("serving_default",) if quantize == "int8" else ("serving_default", "sample")
+
+
+def _calibration(latent_dim):
+    rng = np.random.default_rng(0)
+    for _ in range(_CALIBRATION_LATENTS):
+        latents = rng.standard_normal((1, latent_dim)).astype("float32")
+        yield "serving_default", {"latents": latents}
+
+
+def _tflite_error(content, generator):
+    """Max and mean absolute difference of the .tflite from Keras."""
+    latents = np.random.default_rng(1).standard_normal(
+        (_ERROR_LATENTS, generator.input_shape[-1])
+    )
+    latents = latents.astype("float32")
+    expected = keras.ops.convert_to_numpy(generator(latents, training=False))
+    try:
+        got = litert.generate(litert.load_interpreter(content), latents)
+    except (RuntimeError, ValueError) as error:
+        raise RuntimeError(
+            f"The converted .tflite model does not run in LiteRT ({error}); "
+            "nothing was written."
+        ) from error
+    error = np.abs(got.astype("float32") - expected.astype("float32"))
+    return float(error.max()), float(error.mean())
