@@ -32,11 +32,18 @@ def standard_normal(shape, seed):
     bits = tf.random.stateless_uniform(
         shape, seed=seed, minval=None, maxval=None, dtype="uint32", alg="philox"
     )
-    # 24 random bits give uniforms in (0, 1) that are exact in float32.
-    uniform = (
-        tf.cast(tf.bitwise.right_shift(bits, tf.constant(8, "uint32")), "float32") + 0.5
-    ) * (2.0**-24)
-    return tf.math.ndtri(uniform)
+    return tf.math.ndtri(uniform_from_bits(bits))
+
+
+def uniform_from_bits(bits):
+    """Maps uint32 random bits to uniforms strictly inside (0, 1).
+
+    The top 23 bits plus one half, times 2**-23: every value is exact in
+    float32 (24 significant bits), so none rounds to 0 or 1, where the
+    inverse normal CDF is infinite.
+    """
+    top = tf.bitwise.right_shift(bits, tf.constant(9, "uint32"))
+    return (tf.cast(top, "float32") + 0.5) * (2.0**-23)
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")

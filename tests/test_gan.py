@@ -5,7 +5,7 @@ import tensorflow as tf
 from conftest import IMAGE_SHAPE, LATENT_DIM, make_tiny_gan
 
 from keras_gan import data, networks
-from keras_gan.gan import GAN, standard_normal
+from keras_gan.gan import GAN, standard_normal, uniform_from_bits
 
 
 def _dataset(images, batch_size, labels=False):
@@ -118,6 +118,14 @@ def test_noise_is_the_same_under_xla_and_standard_normal():
     assert abs(eager.mean()) < 0.03 and abs(eager.std() - 1) < 0.03
     # Fourth moment of N(0, 1) is 3: checks the shape, not just the scale.
     assert abs((eager**4).mean() - 3) < 0.15
+
+
+def test_extreme_random_bits_give_finite_noise():
+    # With 24 bits, all-ones rounded to exactly 1.0 and ndtri(1.0) = inf.
+    bits = tf.constant([0, 1, 2**31, 2**32 - 1], "uint32")
+    uniform = uniform_from_bits(bits).numpy()
+    assert np.all((uniform > 0) & (uniform < 1))
+    assert np.all(np.isfinite(tf.math.ndtri(uniform).numpy()))
 
 
 def test_save_and_load_round_trip(tmp_path, real_images):
