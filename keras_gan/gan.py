@@ -5,45 +5,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-# Not in TF's public API; Keras reads it from here too.
-from tensorflow.python.framework.config import is_op_determinism_enabled
-
-from keras_gan import losses
-
-_NOISE_SALT = 0x6B67  # separates the training noise stream from `sample(seed=...)`
-
-
-def sample_latents(num_samples, latent_dim, seed):
-    """Standard normal latents, a pure function of ``(num_samples, seed)``.
-
-    The same function backs ``GAN.sample`` and the exported ``sample``
-    signature, so a seed names the same images everywhere.
-    """
-    seed = tf.cast(tf.stack([seed, 0]), "int64")
-    return standard_normal((num_samples, latent_dim), seed)
-
-
-def standard_normal(shape, seed):
-    """N(0, 1) noise that is the same for a seed eagerly, in graphs and in XLA.
-
-    ``tf.random.stateless_normal`` gives other numbers under XLA; Philox's raw
-    bits do not, so the normal is drawn from them by the inverse CDF.
-    """
-    bits = tf.random.stateless_uniform(
-        shape, seed=seed, minval=None, maxval=None, dtype="uint32", alg="philox"
-    )
-    return tf.math.ndtri(uniform_from_bits(bits))
-
-
-def uniform_from_bits(bits):
-    """Maps uint32 random bits to uniforms strictly inside (0, 1).
-
-    The top 23 bits plus one half, times 2**-23: every value is exact in
-    float32 (24 significant bits), so none rounds to 0 or 1, where the
-    inverse normal CDF is infinite.
-    """
-    top = tf.bitwise.right_shift(bits, tf.constant(9, "uint32"))
-    return (tf.cast(top, "float32") + 0.5) * (2.0**-23)
+from keras_gan import execution, losses
+from keras_gan.noise import sample_latents, training_noise
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -162,7 +125,9 @@ class GAN(keras.Model):
         """
         # Saved as asked, so "auto" is decided again where the model is loaded.
         self._requested_jit_compile = kwargs.get("jit_compile", "auto")
-        kwargs["jit_compile"] = self._resolve_jit_compile(self._requested_jit_compile)
+        kwargs["jit_compile"] = execution.resolve_jit_compile(
+            self._requested_jit_compile, (self.generator, self.discriminator)
+        )
         # optimizer=None: the base class would otherwise create an unused
         # RMSprop that gets saved and logged.
         super().compile(optimizer=None, **kwargs)
@@ -181,19 +146,6 @@ class GAN(keras.Model):
             self.trackers.pop(name, None)
             if track_gradient_norms:
                 self.trackers[name] = keras.metrics.Mean(name=name)
-
-    def _resolve_jit_compile(self, jit_compile):
-        if jit_compile != "auto" or tf.config.list_physical_devices("GPU"):
-            return jit_compile
-        # Keras's own rule keeps XLA off under tf.distribute and op determinism.
-        if tf.distribute.has_strategy() or is_op_determinism_enabled():
-            return False
-        networks = (self.generator, self.discriminator)
-        return not any(
-            isinstance(layer, keras.layers.Conv2D | keras.layers.Conv2DTranspose)
-            for network in networks
-            for layer in network._flatten_layers()
-        )
 
     def get_compile_config(self):
         if not self.compiled:
@@ -222,13 +174,13 @@ class GAN(keras.Model):
         step = self.generator_optimizer.iterations
         # 1. k discriminator updates, each on its own real minibatch and noise.
         for phase, real_batch in enumerate(real_batches):
-            noise = self._training_noise(step, phase, ops.shape(real_batch)[0])
+            noise = self._noise(step, phase, ops.shape(real_batch)[0])
             d_loss, d_real, d_fake = self._discriminator_update(real_batch, noise)
             self.trackers["d_loss"].update_state(d_loss)
             self.trackers["d_real"].update_state(d_real)
             self.trackers["d_fake"].update_state(d_fake)
         # 2. One generator update on fresh noise.
-        noise = self._training_noise(step, len(real_batches), ops.shape(real_batch)[0])
+        noise = self._noise(step, len(real_batches), ops.shape(real_batch)[0])
         self.trackers["g_loss"].update_state(self._generator_update(noise))
         # 3. Track the generator's moving average.
         if self.ema_generator is not None:
@@ -237,7 +189,7 @@ class GAN(keras.Model):
 
     def _logs(self):
         logs = {name: tracker.result() for name, tracker in self.trackers.items()}
-        if _in_multi_worker_mode():
+        if execution.in_multi_worker_mode():
             # Keras reduces multi-worker logs with reduce(MEAN, axis=0), which
             # fails on scalars (tensorflow/tensorflow#72388): give it vectors.
             logs = {name: ops.reshape(value, (1,)) for name, value in logs.items()}
@@ -316,27 +268,10 @@ class GAN(keras.Model):
         minibatches = ops.reshape(real_images, (k, -1, *self.image_shape))
         return [minibatches[index] for index in range(k)]
 
-    def _training_noise(self, step, phase, batch_size):
-        """Fresh N(0, I) noise, a pure function of (seed, step, phase, replica).
-
-        Keyed on the optimizer step rather than a stateful generator, so a run
-        restored from a checkpoint draws exactly the noise it would have. Under
-        tf.distribute each replica takes its own slice of the noise of the
-        global batch: replicas differ, and N replicas draw what one device
-        would for the same global batch.
-        """
-        seed = tf.constant([self._noise_seed, _NOISE_SALT], "int64")
-        for value in (step, phase):
-            seed = tf.random.experimental.stateless_fold_in(
-                seed, tf.cast(value, "int64"), alg="philox"
-            )
-        replica = tf.distribute.get_replica_context()
-        replicas = replica.num_replicas_in_sync if replica else 1
-        noise = standard_normal((batch_size * replicas, self.latent_dim), seed)
-        if replicas == 1:
-            return noise
-        start = replica.replica_id_in_sync_group * batch_size
-        return noise[start : start + batch_size]
+    def _noise(self, step, phase, batch_size):
+        return training_noise(
+            self._noise_seed, step, phase, batch_size, self.latent_dim
+        )
 
     def sample(self, num_samples, seed=None, *, use_ema=False, batch_size=1000):
         """Returns ``num_samples`` generated images as a numpy array.
@@ -386,12 +321,6 @@ class GAN(keras.Model):
         for key in ("generator", "discriminator"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
-
-
-def _in_multi_worker_mode():
-    strategy = tf.distribute.get_strategy()
-    in_mode = getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)
-    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and in_mode()
 
 
 def _gradient_target(optimizer, loss):

@@ -5,7 +5,7 @@ import tensorflow as tf
 from conftest import IMAGE_SHAPE, LATENT_DIM, make_tiny_gan
 
 from keras_gan import data, networks
-from keras_gan.gan import GAN, standard_normal, uniform_from_bits
+from keras_gan.gan import GAN
 
 
 def _dataset(images, batch_size, labels=False):
@@ -107,25 +107,6 @@ def test_xla_agrees_with_graph(real_images):
     xla = _train_weights(real_images, dropout=False, jit_compile=True)
     for a, b in zip(graph, xla, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
-
-
-def test_noise_is_the_same_under_xla_and_standard_normal():
-    seed = tf.constant([5, 9], "int64")
-    eager = standard_normal((20000,), seed).numpy()
-    xla = tf.function(standard_normal, jit_compile=True)((20000,), seed).numpy()
-    # Equal up to the ulps of two ndtri implementations (largest in the tails).
-    np.testing.assert_allclose(eager, xla, rtol=5e-6, atol=1e-6)
-    assert abs(eager.mean()) < 0.03 and abs(eager.std() - 1) < 0.03
-    # Fourth moment of N(0, 1) is 3: checks the shape, not just the scale.
-    assert abs((eager**4).mean() - 3) < 0.15
-
-
-def test_extreme_random_bits_give_finite_noise():
-    # With 24 bits, all-ones rounded to exactly 1.0 and ndtri(1.0) = inf.
-    bits = tf.constant([0, 1, 2**31, 2**32 - 1], "uint32")
-    uniform = uniform_from_bits(bits).numpy()
-    assert np.all((uniform > 0) & (uniform < 1))
-    assert np.all(np.isfinite(tf.math.ndtri(uniform).numpy()))
 
 
 def test_save_and_load_round_trip(tmp_path, real_images):
@@ -248,15 +229,16 @@ def test_learning_happens_on_real_digits():
     train, held_out = images[:1500], images[1500:]
     keras.utils.set_random_seed(0)
     gan = GAN(
-        networks.dcgan_generator(32, (8, 8, 1), width=16),
-        networks.dcgan_discriminator((8, 8, 1), width=16),
+        networks.dcgan_generator(32, (8, 8, 1), width=32),
+        networks.dcgan_discriminator((8, 8, 1), width=32),
         seed=0,
     )
     untrained = (gan.sample(297, seed=1) + 1) / 2
     untrained_distance = _pixel_frechet_distance(untrained, held_out)
     gan.compile()
     pipeline = data.from_array(train, batch_size=32, value_range=(-1, 1), seed=0)
-    gan.fit(pipeline, epochs=12, verbose=0)
+    # Measured: distance ratio 0.22 and spread 0.88 after 30 epochs (~20 s).
+    gan.fit(pipeline, epochs=30, verbose=0)
     trained = (gan.sample(297, seed=1) + 1) / 2
 
     assert _looks_learned(trained, held_out, untrained_distance)

@@ -1,0 +1,73 @@
+"""Noise for GAN training and sampling, the same in every execution mode.
+
+All noise is a pure function of integer seeds (no generator state), so a run
+restored from a checkpoint draws exactly the noise it would have drawn, and a
+seed names the same latents eagerly, in graphs, under XLA and on every replica.
+"""
+
+import tensorflow as tf
+
+_NOISE_SALT = 0x6B67  # separates the training noise stream from `sample(seed=...)`
+
+
+def sample_latents(num_samples, latent_dim, seed):
+    """Standard normal latents, a pure function of ``(num_samples, seed)``.
+
+    The same function backs ``GAN.sample`` and the exported ``sample``
+    signature, so a seed names the same images everywhere.
+    """
+    seed = tf.cast(tf.stack([seed, 0]), "int64")
+    return standard_normal((num_samples, latent_dim), seed)
+
+
+def standard_normal(shape, seed):
+    """N(0, 1) noise that is the same for a seed eagerly, in graphs and in XLA.
+
+    ``tf.random.stateless_normal`` gives other numbers under XLA; Philox's raw
+    bits do not, so the normal is drawn from them by the inverse CDF.
+    """
+    bits = tf.random.stateless_uniform(
+        shape, seed=seed, minval=None, maxval=None, dtype="uint32", alg="philox"
+    )
+    return tf.math.ndtri(uniform_from_bits(bits))
+
+
+def uniform_from_bits(bits):
+    """Maps uint32 random bits to uniforms strictly inside (0, 1).
+
+    The top 23 bits plus one half, times 2**-23: every value is exact in
+    float32 (24 significant bits), so none rounds to 0 or 1, where the
+    inverse normal CDF is infinite.
+    """
+    top = tf.bitwise.right_shift(bits, tf.constant(9, "uint32"))
+    return (tf.cast(top, "float32") + 0.5) * (2.0**-23)
+
+
+def training_noise(seed, step, phase, batch_size, latent_dim):
+    """Fresh N(0, I) noise, a pure function of (seed, step, phase, replica).
+
+    Keyed on the optimizer step rather than a stateful generator, so a run
+    restored from a checkpoint draws exactly the noise it would have. Under
+    tf.distribute each replica takes its own slice of the noise of the global
+    batch: replicas differ, and N replicas draw what one device would for the
+    same global batch.
+
+    Args:
+        seed: the GAN's integer noise seed.
+        step: the generator optimizer's step counter (a variable or tensor).
+        phase: 0..k-1 for the discriminator updates, k for the generator's.
+        batch_size: images per replica.
+        latent_dim: size of z.
+    """
+    key = tf.constant([seed, _NOISE_SALT], "int64")
+    for value in (step, phase):
+        key = tf.random.experimental.stateless_fold_in(
+            key, tf.cast(value, "int64"), alg="philox"
+        )
+    replica = tf.distribute.get_replica_context()
+    replicas = replica.num_replicas_in_sync if replica else 1
+    noise = standard_normal((batch_size * replicas, latent_dim), key)
+    if replicas == 1:
+        return noise
+    start = replica.replica_id_in_sync_group * batch_size
+    return noise[start : start + batch_size]
