@@ -48,8 +48,70 @@ def _add_train(subparsers):
         help="reference networks: DCGAN, or the paper's MNIST MLPs (default: dcgan)",
     )
     parser.add_argument("--latent-dim", type=int, default=100, help="default: 100")
-    parser.add_argument("--seed", type=int, help="makes the run reproducible")
+    parser.add_argument(
+        "--width", type=int, help="capacity of the dcgan networks (default: 64)"
+    )
+    parser.add_argument(
+        "--ema-decay",
+        type=float,
+        help="keep a moving average of the generator (e.g. 0.999); grids and "
+        "samples.png then come from it",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="makes the run reproducible (enables TensorFlow op determinism)",
+    )
+    _add_monitoring_arguments(parser)
     parser.set_defaults(run=_run_train)
+
+
+def _add_monitoring_arguments(parser):
+    group = parser.add_argument_group(
+        "monitoring and resume",
+        "TensorBoard logs go to OUTPUT_DIR/logs, sample grids to OUTPUT_DIR/samples. "
+        "The training state is backed up to OUTPUT_DIR/backup.npz; rerunning the "
+        "same command resumes from it exactly.",
+    )
+    group.add_argument(
+        "--log-every-steps",
+        type=int,
+        help="also log batch scalars every N steps (default: epoch scalars only)",
+    )
+    group.add_argument(
+        "--samples-every-epochs",
+        type=int,
+        default=1,
+        help="sample grid every N epochs, 0 for none (default: 1)",
+    )
+    group.add_argument(
+        "--histograms-every-epochs",
+        type=int,
+        help="discriminator logit histograms every N epochs (default: off)",
+    )
+    group.add_argument(
+        "--gradient-norms",
+        action="store_true",
+        help="log d_grad_norm and g_grad_norm (costs time)",
+    )
+    group.add_argument(
+        "--collapse-threshold",
+        type=float,
+        help="warn when sample diversity (relative to real data) falls below this, "
+        "e.g. 0.3 (default: no monitor)",
+    )
+    group.add_argument(
+        "--stop-on-collapse",
+        action="store_true",
+        help="stop training when the collapse monitor fires",
+    )
+    group.add_argument(
+        "--backup-every-steps",
+        type=int,
+        default=500,
+        help="back up the training state every N steps, 0 for epoch ends only "
+        "(default: 500)",
+    )
 
 
 def _run_train(args):
@@ -64,9 +126,141 @@ def _run_train(args):
         generator_loss=args.generator_loss,
         network=args.network,
         latent_dim=args.latent_dim,
+        width=args.width,
+        ema_decay=args.ema_decay,
         seed=args.seed,
         data_dir=args.data_dir,
+        log_every_steps=args.log_every_steps,
+        samples_every_epochs=args.samples_every_epochs,
+        histograms_every_epochs=args.histograms_every_epochs,
+        track_gradient_norms=args.gradient_norms,
+        collapse_threshold=args.collapse_threshold,
+        stop_on_collapse=args.stop_on_collapse,
+        backup_every_steps=args.backup_every_steps,
     )
+
+
+def _add_export(subparsers):
+    parser = subparsers.add_parser(
+        "export",
+        help="export a trained generator as a SavedModel and/or a .tflite file",
+        description="Export the generator of a .keras GAN: a SavedModel with "
+        "serve/serving_default (latents -> images) and sample (num_samples, seed "
+        "-> uint8 images), and/or a LiteRT .tflite file with serving_default and "
+        "sample. See export/README.md.",
+    )
+    parser.add_argument("--model", required=True, help="RUN/gan.keras")
+    parser.add_argument("--saved-model", metavar="DIR", help="SavedModel to write")
+    parser.add_argument("--tflite", metavar="FILE", help=".tflite file to write")
+    parser.add_argument(
+        "--quantize",
+        choices=["none", "float16", "dynamic", "int8"],
+        default="none",
+        help=".tflite weights: float32 (none), float16, int8 weights (dynamic) or "
+        "int8 weights and activations (int8, latents-in signature only) "
+        "(default: none)",
+    )
+    parser.add_argument(
+        "--ema", action="store_true", help="export the moving-average generator"
+    )
+    parser.set_defaults(run=_run_export)
+
+
+def _run_export(args):
+    from keras_gan import export
+
+    if not (args.saved_model or args.tflite):
+        raise ValueError(
+            "Nothing to export: give --saved-model DIR and/or --tflite FILE."
+        )
+    if args.saved_model:
+        path = export.export_saved_model(args.model, args.saved_model, use_ema=args.ema)
+        print(f"wrote SavedModel {path}")
+    if args.tflite:
+        report = export.export_tflite(
+            args.model, args.tflite, quantize=args.quantize, use_ema=args.ema
+        )
+        print(f"wrote {report}")
+
+
+def _add_sample(subparsers):
+    parser = subparsers.add_parser(
+        "sample",
+        help="write a grid of samples from a .keras, SavedModel or .tflite model",
+        description="Sample images and tile them into a PNG. A .keras GAN and its "
+        "SavedModel give the same images for a seed; a .tflite file draws its "
+        "latents differently (see export/README.md).",
+    )
+    parser.add_argument(
+        "--model", required=True, help="RUN/gan.keras, a SavedModel DIR or FILE.tflite"
+    )
+    parser.add_argument("--num-samples", type=int, default=16, help="default: 16")
+    parser.add_argument("--seed", type=int, default=0, help="default: 0")
+    parser.add_argument("--output", required=True, help="the PNG to write")
+    parser.add_argument("--scale", type=int, default=1, help="upscale factor")
+    parser.add_argument(
+        "--ema", action="store_true", help="sample a .keras GAN's moving average"
+    )
+    parser.set_defaults(run=_run_sample)
+
+
+def _run_sample(args):
+    from keras_gan import export, images
+
+    pixels = export.sample_from(
+        args.model, args.num_samples, args.seed, use_ema=args.ema
+    )
+    images.save_png(args.output, images.tile(pixels), scale=args.scale)
+    print(f"wrote {args.output}: {len(pixels)} images of {pixels.shape[1:]}")
+
+
+def _add_evaluate(subparsers):
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="score a generator: Parzen log-likelihood, FID/KID, coverage, copying",
+        description="Score generated samples against a dataset's test split with the "
+        "GAN paper's Parzen-window protocol and a judge CNN trained on the dataset "
+        "(cached in $KERAS_GAN_CACHE or ~/.cache/keras_gan; no downloads). Writes "
+        "OUTPUT_DIR/report.json (each metric with its real train-vs-test reference), "
+        "figure2.png (nearest training images) and figure3.png (interpolations).",
+    )
+    parser.add_argument(
+        "--model", required=True, help="RUN/gan.keras or a SavedModel directory"
+    )
+    parser.add_argument(
+        "--dataset",
+        required=True,
+        help="a .npz file in the keras.datasets layout (e.g. mnist.npz), 'digits', "
+        "an image folder or a tensorflow-datasets name",
+    )
+    parser.add_argument("--data-dir", help="tensorflow-datasets data directory")
+    parser.add_argument(
+        "--num-samples", type=int, default=10_000, help="default: 10000 (the paper)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="sample seed (default: 0)")
+    parser.add_argument("--output-dir", required=True, help="where the report goes")
+    parser.add_argument(
+        "--save-samples", metavar="FILE.npz", help="save the scored samples as x"
+    )
+    parser.set_defaults(run=_run_evaluate)
+
+
+def _run_evaluate(args):
+    import os
+
+    from keras_gan import evaluation
+
+    real = evaluation.load_real(args.dataset, data_dir=args.data_dir)
+    report = evaluation.evaluate(
+        args.model,
+        real,
+        num_samples=args.num_samples,
+        seed=args.seed,
+        output_dir=args.output_dir,
+        save_samples=args.save_samples,
+    )
+    print(evaluation.format_summary(report))
+    print(f"wrote {os.path.join(args.output_dir, 'report.json')}")
 
 
 def build_parser():
@@ -76,6 +270,9 @@ def build_parser():
     )
     subparsers = parser.add_subparsers(title="commands", required=True)
     _add_train(subparsers)
+    _add_export(subparsers)
+    _add_sample(subparsers)
+    _add_evaluate(subparsers)
     return parser
 
 

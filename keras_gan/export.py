@@ -25,7 +25,8 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import hash_noise, images, litert, networks
-from keras_gan.gan import GAN, sample_latents
+from keras_gan.gan import GAN
+from keras_gan.noise import sample_latents
 from keras_gan.saving import atomic_path
 
 _ERROR_LATENTS = 64  # latents used to measure a .tflite file against Keras

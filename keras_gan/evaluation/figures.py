@@ -50,7 +50,7 @@ def interpolation_figure(path, sampler, *, rows=6, steps=10, seed=0, scale=3):
     Returns:
         The uint8 grid that was written.
     """
-    from keras_gan.gan import sample_latents
+    from keras_gan.noise import sample_latents
 
     ends = np.asarray(sample_latents(2 * rows, sampler.latent_dim, seed))
     weights = np.linspace(0.0, 1.0, steps)[None, :, None]

@@ -41,7 +41,7 @@ class Sampler:
         """``num_samples`` images in [0, 1] (float32), a function of ``seed``."""
         if self.sample_fn is not None:
             return self.sample_fn(num_samples, seed)
-        from keras_gan.gan import sample_latents
+        from keras_gan.noise import sample_latents
 
         return self.generate(
             np.asarray(sample_latents(num_samples, self.latent_dim, seed))

@@ -1,0 +1,292 @@
+"""Callbacks that watch a GAN train: sample grids, logit histograms, collapse.
+
+The training scalars (``d_loss``, ``g_loss``, ``d_real``, ``d_fake``, and
+``d_grad_norm``/``g_grad_norm`` with ``compile(track_gradient_norms=True)``)
+need no callback of ours: the stock ``keras.callbacks.TensorBoard`` logs them.
+``SampleGrid``, ``LogitHistograms`` and ``ModeCollapseMonitor`` run the
+networks outside ``train_step`` (which does no I/O); the first two write
+TensorBoard summaries to their own runs under ``log_dir`` (``samples``,
+``discriminator``), beside the stock callback's ``train`` run.
+``TerminateOnNaN`` and ``TensorBoard`` fix stock callbacks for GANs.
+"""
+
+import os
+import warnings
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gan import images, networks
+from keras_gan.noise import sample_latents
+
+
+class _EveryEpochs(keras.callbacks.Callback):
+    """Base: calls ``_run(epoch)`` at the end of every ``every_epochs``-th epoch."""
+
+    def __init__(self, every_epochs):
+        super().__init__()
+        if not isinstance(every_epochs, int) or every_epochs < 1:
+            raise ValueError(
+                f"`every_epochs` must be an integer >= 1. Received: {every_epochs!r}"
+            )
+        self.every_epochs = every_epochs
+        self._writer = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_epochs == 0:
+            self._run(epoch, logs if logs is not None else {})
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _summary_writer(self, log_dir, run):
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(os.path.join(log_dir, run))
+        return self._writer
+
+
+class SampleGrid(_EveryEpochs):
+    """Logs a tiled grid of images generated from a fixed set of latents.
+
+    The latents are ``sample_latents(num_samples, latent_dim, seed)``, the
+    ones ``gan.sample(num_samples, seed)`` uses, so successive grids show the
+    same z evolving. Pixels are mapped from the generator's range
+    (``networks.output_range``) to 0..255. The grid goes to TensorBoard as the
+    image ``samples`` in the run ``log_dir/samples`` (step: the 0-based epoch,
+    as the stock callback's epoch scalars) and, with ``png_dir``, to
+    ``png_dir/epoch_0007.png`` (named by epochs completed). With
+    ``every_steps`` grids are also written every that many generator steps,
+    as the image ``samples_by_step`` and ``png_dir/step_0000500.png``.
+
+    Args:
+        log_dir: TensorBoard log directory, or None for PNG files only.
+        png_dir: folder for PNG files, or None.
+        num_samples: images in the grid.
+        seed: seed of the fixed latents.
+        every_epochs: write a grid every this many epochs.
+        every_steps: also write one every this many generator steps.
+        columns: images per row; default near-square.
+        scale: PNG upscaling factor (TensorBoard gets the unscaled grid).
+        use_ema: draw from ``gan.ema_generator``.
+    """
+
+    def __init__(
+        self,
+        log_dir=None,
+        *,
+        png_dir=None,
+        num_samples=64,
+        seed=0,
+        every_epochs=1,
+        every_steps=None,
+        columns=None,
+        scale=4,
+        use_ema=False,
+    ):
+        super().__init__(every_epochs)
+        self.every_steps = every_steps
+        if log_dir is None and png_dir is None:
+            raise ValueError(
+                "SampleGrid needs `log_dir`, `png_dir` or both; got neither."
+            )
+        self.log_dir = log_dir
+        self.png_dir = png_dir
+        self.num_samples = num_samples
+        self.seed = seed
+        self.columns = columns
+        self.scale = scale
+        self.use_ema = use_ema
+
+    def grid(self):
+        """The current grid, a uint8 array (H, W, C)."""
+        generator = self.model.ema_generator if self.use_ema else self.model.generator
+        latents = sample_latents(self.num_samples, self.model.latent_dim, self.seed)
+        samples = keras.ops.convert_to_numpy(generator(latents, training=False))
+        pixels = images.to_uint8(samples, networks.output_range(generator))
+        return images.tile(pixels, columns=self.columns)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.every_steps:
+            # The optimizer's step counter survives a resume; a batch index does not.
+            step = int(self.model.generator_optimizer.iterations)
+            if step % self.every_steps == 0:
+                self._write(f"step_{step:07d}.png", "samples_by_step", step)
+
+    def _run(self, epoch, logs):
+        self._write(f"epoch_{epoch + 1:04d}.png", "samples", epoch)
+
+    def _write(self, file_name, tag, step):
+        grid = self.grid()
+        if self.png_dir is not None:
+            images.save_png(
+                os.path.join(self.png_dir, file_name), grid, scale=self.scale
+            )
+        if self.log_dir is not None:
+            writer = self._summary_writer(self.log_dir, "samples")
+            # The stock TensorBoard may leave record_if(False) on; see below.
+            with writer.as_default(), tf.summary.record_if(True):
+                tf.summary.image(tag, grid[None], step=step)
+
+
+class LogitHistograms(_EveryEpochs):
+    """Histograms of discriminator logits on a held real batch and on samples.
+
+    Written to the run ``log_dir/discriminator`` as ``logits/real`` and
+    ``logits/generated``: two separating humps mean D wins, overlapping ones
+    mean D cannot tell. D runs in inference mode (no dropout) on
+    ``real_images`` and on images from fixed latents.
+
+    Args:
+        real_images: a batch of real images in the generator's pixel range.
+        log_dir: TensorBoard log directory.
+        seed: seed of the latents of the generated batch.
+        every_epochs: write every this many epochs.
+    """
+
+    def __init__(self, real_images, log_dir, *, seed=0, every_epochs=1):
+        super().__init__(every_epochs)
+        self.real_images = np.asarray(real_images, dtype="float32")
+        self.log_dir = log_dir
+        self.seed = seed
+
+    def _run(self, epoch, logs):
+        gan = self.model
+        latents = sample_latents(len(self.real_images), gan.latent_dim, self.seed)
+        generated = gan.generator(latents, training=False)
+        writer = self._summary_writer(self.log_dir, "discriminator")
+        with writer.as_default(), tf.summary.record_if(True):
+            for name, batch in (("real", self.real_images), ("generated", generated)):
+                logits = gan.discriminator(batch, training=False)
+                tf.summary.histogram(f"logits/{name}", logits, step=epoch)
+
+
+def pairwise_distance(images):
+    """Mean Euclidean distance between all pairs of distinct images in a batch."""
+    flat = np.asarray(images, dtype="float64").reshape(len(images), -1)
+    squared = np.sum(flat**2, axis=1)
+    gram = squared[:, None] + squared[None, :] - 2.0 * flat @ flat.T
+    distances = np.sqrt(np.maximum(gram, 0.0))
+    count = len(flat)
+    return distances.sum() / (count * (count - 1))
+
+
+class ModeCollapseMonitor(_EveryEpochs):
+    """Watches sample diversity to catch mode collapse (the "Helvetica scenario").
+
+    Diversity is the mean pairwise distance of ``num_samples`` generated
+    images divided by that of a real batch of the same size: about 1 when the
+    generator spreads like the data, 0 when many z map to one image (Goodfellow
+    et al. 2014, section 6). The value is added to the epoch logs as
+    ``diversity`` (so ``TensorBoard``, ``CSVLogger`` and ``EarlyStopping``
+    placed after this callback see it); below ``threshold`` a warning is
+    issued and, with ``stop_on_collapse=True``, training stops.
+
+    Args:
+        real_images: real images in the generator's pixel range; the first
+            ``num_samples`` form the reference batch.
+        threshold: diversity below which the generator counts as collapsed.
+        num_samples: images per measurement.
+        seed: seed of the latents.
+        every_epochs: measure every this many epochs.
+        stop_on_collapse: set ``model.stop_training`` on collapse.
+        use_ema: measure ``gan.ema_generator``.
+    """
+
+    def __init__(
+        self,
+        real_images,
+        *,
+        threshold=0.5,
+        num_samples=64,
+        seed=0,
+        every_epochs=1,
+        stop_on_collapse=False,
+        use_ema=False,
+    ):
+        super().__init__(every_epochs)
+        real_images = np.asarray(real_images, dtype="float32")
+        if not 2 <= num_samples <= len(real_images):
+            raise ValueError(
+                f"`num_samples` must be between 2 and the number of real images "
+                f"({len(real_images)}). Received: num_samples={num_samples}"
+            )
+        self.reference = pairwise_distance(real_images[:num_samples])
+        if self.reference == 0.0:
+            raise ValueError(
+                "The real images are all identical; diversity is undefined."
+            )
+        self.threshold = threshold
+        self.num_samples = num_samples
+        self.seed = seed
+        self.stop_on_collapse = stop_on_collapse
+        self.use_ema = use_ema
+        self.history = []
+
+    def diversity(self):
+        """The generator's current diversity relative to the real batch."""
+        generator = self.model.ema_generator if self.use_ema else self.model.generator
+        latents = sample_latents(self.num_samples, self.model.latent_dim, self.seed)
+        samples = keras.ops.convert_to_numpy(generator(latents, training=False))
+        return float(pairwise_distance(samples) / self.reference)
+
+    def _run(self, epoch, logs):
+        value = self.diversity()
+        self.history.append((epoch, value))
+        logs["diversity"] = value
+        if value < self.threshold:
+            action = "; stopping training" if self.stop_on_collapse else ""
+            warnings.warn(
+                f"Possible mode collapse at epoch {epoch + 1}: sample diversity "
+                f"{value:.3f} is below threshold={self.threshold}{action}.",
+                stacklevel=2,
+            )
+            if self.stop_on_collapse:
+                self.model.stop_training = True
+
+
+class TerminateOnNaN(keras.callbacks.TerminateOnNaN):
+    """Stops training when ``d_loss`` or ``g_loss`` becomes NaN or infinite.
+
+    Keras's ``TerminateOnNaN`` reads only ``logs["loss"]``, which a GAN does
+    not log, so on a GAN the stock callback never fires. This one checks both
+    losses and otherwise behaves the same (``raise_error`` included).
+    """
+
+    def on_batch_end(self, batch, logs=None):
+        for name in ("d_loss", "g_loss"):
+            value = (logs or {}).get(name)
+            if value is not None and not np.isfinite(value):
+                super().on_batch_end(batch, {"loss": value})
+                return
+
+
+class TensorBoard(keras.callbacks.TensorBoard):
+    """``keras.callbacks.TensorBoard`` that keeps epoch summaries and resumes steps.
+
+    With an integer ``update_freq`` the stock callback leaves its batch-level
+    condition (record only when the batch counter is a multiple of
+    ``update_freq``) active at the epoch end, so epoch scalars are silently
+    dropped unless an epoch ends on such a step. Here they are always written.
+    The stock callback also counts batch steps from 0 in every ``fit``; pass
+    ``initial_step`` (steps already trained) when resuming.
+
+    Args:
+        log_dir: the log directory.
+        initial_step: batch step of the first batch of this ``fit``, minus one.
+        **kwargs: ``keras.callbacks.TensorBoard`` arguments.
+    """
+
+    def __init__(self, log_dir="logs", *, initial_step=0, **kwargs):
+        super().__init__(log_dir, **kwargs)
+        self.initial_step = initial_step
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._global_train_batch = self.initial_step
+
+    def on_epoch_end(self, epoch, logs=None):
+        with tf.summary.record_if(True):
+            super().on_epoch_end(epoch, logs)
