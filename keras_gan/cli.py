@@ -62,6 +62,19 @@ def _add_train(subparsers):
         type=int,
         help="makes the run reproducible (enables TensorFlow op determinism)",
     )
+    parser.add_argument(
+        "--distribute",
+        choices=["none", "mirrored", "multi_worker"],
+        default="none",
+        help="tf.distribute strategy: one device, all local devices, or the "
+        "workers named in TF_CONFIG (default: none)",
+    )
+    parser.add_argument(
+        "--precision",
+        choices=["float32", "mixed_float16", "mixed_bfloat16"],
+        default="float32",
+        help="Keras dtype policy (default: float32)",
+    )
     _add_monitoring_arguments(parser)
     parser.set_defaults(run=_run_train)
 
@@ -137,6 +150,8 @@ def _run_train(args):
         collapse_threshold=args.collapse_threshold,
         stop_on_collapse=args.stop_on_collapse,
         backup_every_steps=args.backup_every_steps,
+        distribute=args.distribute,
+        precision=args.precision,
     )
 
 

@@ -8,9 +8,6 @@ takes its own slice of the global batch's noise (see ``GAN.train_step``).
 import keras
 import tensorflow as tf
 
-# Not in TF's public API; Keras reads it from here too.
-from tensorflow.python.framework.config import is_op_determinism_enabled
-
 STRATEGIES = ("none", "mirrored", "multi_worker")
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 
@@ -49,28 +46,8 @@ def set_precision(precision="float32"):
     keras.mixed_precision.set_dtype_policy(precision)
 
 
-def resolve_jit_compile(jit_compile, networks):
-    """Decides ``jit_compile="auto"`` for a model made of ``networks``.
-
-    On a CPU, XLA only when no network has a convolution: tools/benchmark.py
-    measured XLA speeding up the paper's MLPs and slowing convolutions down.
-    On a GPU, "auto" is left to Keras (XLA where every layer supports it). As
-    in Keras, no XLA under tf.distribute or with op determinism enabled.
-    """
-    if jit_compile != "auto" or tf.config.list_physical_devices("GPU"):
-        return jit_compile
-    if tf.distribute.has_strategy() or is_op_determinism_enabled():
-        return False
-    convolutions = (keras.layers.Conv2D, keras.layers.Conv2DTranspose)
-    return not any(
-        isinstance(layer, convolutions)
-        for network in networks
-        for layer in network._flatten_layers()
-    )
-
-
-def in_multi_worker_mode():
-    """Whether training runs on several workers (MultiWorkerMirroredStrategy)."""
-    strategy = tf.distribute.get_strategy()
+def in_multi_worker_mode(strategy=None):
+    """Whether ``strategy`` (default: the current one) spans several workers."""
+    strategy = strategy or tf.distribute.get_strategy()
     in_mode = getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)
     return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and in_mode()

@@ -118,16 +118,13 @@ class GAN(keras.Model):
                 the global norms of each network's gradients (costs time).
             **kwargs: ``keras.Model.compile`` options such as ``jit_compile``,
                 ``steps_per_execution`` and ``run_eagerly``. ``jit_compile="auto"``
-                (the default) uses XLA on a CPU only when neither network has a
-                convolution: measured by ``tools/benchmark.py``, XLA speeds up
-                the paper's MLPs on CPU and slows convolutions down. On a GPU
-                "auto" is Keras's own choice (XLA where every layer supports it).
+                (the default) is Keras's rule: XLA on GPUs, not on CPUs and not
+                under tf.distribute. On this project's 2-core CPU
+                ``tools/benchmark.py`` measured XLA 26% slower for the paper MLP
+                at k = 1 and 6x slower for the DCGAN.
         """
         # Saved as asked, so "auto" is decided again where the model is loaded.
         self._requested_jit_compile = kwargs.get("jit_compile", "auto")
-        kwargs["jit_compile"] = execution.resolve_jit_compile(
-            self._requested_jit_compile, (self.generator, self.discriminator)
-        )
         # optimizer=None: the base class would otherwise create an unused
         # RMSprop that gets saved and logged.
         super().compile(optimizer=None, **kwargs)

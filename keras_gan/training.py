@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gan import backup, callbacks, data, images, networks
+from keras_gan import backup, callbacks, data, execution, images, networks
 from keras_gan.gan import GAN
 from keras_gan.saving import save_model
 
@@ -72,9 +72,16 @@ def train(
     collapse_threshold=None,
     stop_on_collapse=False,
     backup_every_steps=500,
+    distribute="none",
+    precision="float32",
     verbose="auto",
 ):
     """Trains a GAN on ``dataset``, resuming from ``output_dir``'s backup if any.
+
+    ``distribute`` names a ``tf.distribute`` strategy and ``precision`` a Keras
+    dtype policy (see ``keras_gan.execution``). Under ``multi_worker`` every
+    worker trains the same model; workers other than the first write to
+    ``OUTPUT_DIR/worker_<index>`` so they never overwrite its files.
 
     Monitoring: the stock TensorBoard callback (epoch scalars, plus batch
     scalars every ``log_every_steps``), a ``SampleGrid`` every
@@ -85,8 +92,12 @@ def train(
     With a ``seed`` the run is reproducible: Keras's seeds are set and
     TensorFlow's op determinism is enabled (which turns off XLA auto-clustering).
     """
+    execution.set_precision(precision)
+    strategy = execution.make_strategy(distribute)
+    output_dir = _worker_output_dir(output_dir, strategy)
     backup_path = os.path.join(output_dir, "backup.npz")
     config = {
+        "precision": precision,
         "dataset": os.fspath(dataset),
         "batch_size": batch_size,
         "discriminator_steps": discriminator_steps,
@@ -102,17 +113,18 @@ def train(
         keras.utils.set_random_seed(seed)
         tf.config.experimental.enable_op_determinism()
     real_images, _ = data.load_arrays(dataset, data_dir=data_dir)
-    gan = build_gan(
-        real_images.shape[1:],
-        network=network,
-        latent_dim=latent_dim,
-        width=width,
-        discriminator_steps=discriminator_steps,
-        generator_loss=generator_loss,
-        seed=config["seed"],
-        ema_decay=ema_decay,
-    )
-    gan.compile(track_gradient_norms=track_gradient_norms)
+    with strategy.scope():
+        gan = build_gan(
+            real_images.shape[1:],
+            network=network,
+            latent_dim=latent_dim,
+            width=width,
+            discriminator_steps=discriminator_steps,
+            generator_loss=generator_loss,
+            seed=config["seed"],
+            ema_decay=ema_decay,
+        )
+        gan.compile(track_gradient_norms=track_gradient_norms)
     low, high = networks.output_range(gan.generator)
     scaled = real_images * np.float32(high - low) + np.float32(low)
     monitoring = dict(
@@ -140,6 +152,14 @@ def train(
     grid = images.tile(images.to_uint8(final, (low, high)), columns=8)
     images.save_png(os.path.join(output_dir, "samples.png"), grid, scale=4)
     return gan
+
+
+def _worker_output_dir(output_dir, strategy):
+    resolver = getattr(strategy, "cluster_resolver", None)
+    task_id = getattr(resolver, "task_id", None) or 0
+    if execution.in_multi_worker_mode(strategy) and task_id:
+        return os.path.join(output_dir, f"worker_{task_id}")
+    return output_dir
 
 
 def _fit_resumably(

@@ -247,14 +247,10 @@ def test_learning_happens_on_real_digits():
     assert not _looks_learned(collapsed, held_out, untrained_distance)
 
 
-def test_auto_xla_is_on_for_mlps_and_off_for_convolutions_on_cpu(tmp_path):
-    mlp = GAN(networks.paper_mnist_generator(), networks.paper_mnist_discriminator())
-    mlp.compile()
-    assert mlp.jit_compile is True
-    conv = make_tiny_gan()
-    conv.compile()
-    assert conv.jit_compile is False
-    conv.compile(jit_compile=True)
-    assert conv.jit_compile is True
-    mlp.save(tmp_path / "mlp.keras")
-    assert mlp.get_compile_config()["jit_compile"] == "auto"  # decided on load
+def test_jit_compile_is_saved_as_asked(tmp_path):
+    gan = make_tiny_gan()
+    gan.compile()
+    assert gan.get_compile_config()["jit_compile"] == "auto"  # decided on load
+    gan.compile(jit_compile=True)
+    assert gan.jit_compile is True
+    assert gan.get_compile_config()["jit_compile"] is True
