@@ -66,7 +66,7 @@ def save_backup(model, path, *, step, metadata=None):
         metadata: JSON-serializable dict stored beside the arrays.
     """
     arrays = {
-        f"v{index:05d}": keras.ops.convert_to_numpy(variable.value)
+        f"v{index:05d}": _to_numpy(variable)
         for index, variable in enumerate(training_variables(model))
     }
     header = json.dumps({**(metadata or {}), "step": int(step)})
@@ -75,6 +75,13 @@ def save_backup(model, path, *, step, metadata=None):
             np.savez(file, _metadata=np.array(header), **arrays)
             file.flush()
             os.fsync(file.fileno())
+
+
+def _to_numpy(variable):
+    # Under tf.distribute the value is a MirroredVariable, which numpy cannot
+    # convert but which reads itself (its replicas are identical).
+    value = variable.value
+    return value.numpy() if hasattr(value, "numpy") else np.asarray(value)
 
 
 def remove_partial_backups(path):

@@ -245,3 +245,26 @@ def test_tensorboard_serves_the_scalars_and_the_sample_grid(finished_run):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_train_under_a_strategy_and_a_precision_policy(tmp_path):
+    import keras
+
+    try:
+        gan = training.train(
+            "digits",
+            output_dir=tmp_path,
+            epochs=1,
+            batch_size=64,
+            width=4,
+            samples_every_epochs=0,
+            distribute="mirrored",
+            precision="mixed_bfloat16",
+            verbose=0,
+        )
+    finally:
+        keras.mixed_precision.set_dtype_policy("float32")
+    assert gan.distribute_strategy.num_replicas_in_sync == 1
+    assert gan.generator.layers[1].compute_dtype == "bfloat16"
+    assert int(gan.generator_optimizer.iterations.numpy()) == 1797 // 64
+    assert (tmp_path / "gan.keras").exists()
