@@ -16,6 +16,8 @@ generator update). One step = k * [G forward (m) + D forward+backward (2m)]
 with this process's measured dense float32 matmul rate (2048x2048 matmuls).
 
 Usage: python tools/benchmark.py [--rounds 2] [--mnist ../shared/data/mnist.npz]
+       python tools/benchmark.py --precision mixed_bfloat16   (the package default
+       at k = 1 only, under that Keras dtype policy; one policy per process)
 """
 
 import argparse
@@ -25,19 +27,28 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
+import keras_io_baseline  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import keras_gan  # noqa: E402
-import keras_io_baseline  # noqa: E402
 from keras_gan import data, networks  # noqa: E402
 
 MODELS = {
-    "paper MLP": (networks.paper_mnist_generator, networks.paper_mnist_discriminator, 100),
+    "paper MLP": (
+        networks.paper_mnist_generator,
+        networks.paper_mnist_discriminator,
+        100,
+    ),
     "DCGAN-28": (networks.dcgan_generator, networks.dcgan_discriminator, 64),
 }
 # Timed steps per measurement, chosen for a few seconds each on two cores.
-STEPS = {("paper MLP", 1): 60, ("paper MLP", 5): 24, ("DCGAN-28", 1): 24, ("DCGAN-28", 5): 8}
+STEPS = {
+    ("paper MLP", 1): 60,
+    ("paper MLP", 5): 24,
+    ("DCGAN-28", 1): 24,
+    ("DCGAN-28", 5): 8,
+}
 
 
 def macs_per_image(model):
@@ -88,26 +99,47 @@ class _Clock(keras.callbacks.Callback):
 
 def _steps_per_second(model, dataset, steps, steps_per_execution):
     clock = _Clock()
-    model.fit(dataset.repeat(), steps_per_epoch=steps, epochs=1, verbose=0,
-              callbacks=[clock], shuffle=False)  # fmt: skip
+    model.fit(
+        dataset.repeat(),
+        steps_per_epoch=steps,
+        epochs=1,
+        verbose=0,
+        callbacks=[clock],
+        shuffle=False,
+    )
     (first_batch, first), (last_batch, last) = clock.ends[0], clock.ends[-1]
     return (last_batch - first_batch) / (last - first)
 
 
-def run_package(images, name, k, *, jit_compile="auto", steps_per_execution=1,
-                pipeline="cache+prefetch"):  # fmt: skip
+def run_package(
+    images,
+    name,
+    k,
+    *,
+    jit_compile="auto",
+    steps_per_execution=1,
+    pipeline="cache+prefetch",
+):
     make_generator, make_discriminator, m = MODELS[name]
-    gan = keras_gan.GAN(make_generator(100, images.shape[1:]),
-                        make_discriminator(images.shape[1:]), discriminator_steps=k, seed=0)  # fmt: skip
+    gan = keras_gan.GAN(
+        make_generator(100, images.shape[1:]),
+        make_discriminator(images.shape[1:]),
+        discriminator_steps=k,
+        seed=0,
+    )
     gan.compile(jit_compile=jit_compile, steps_per_execution=steps_per_execution)
     value_range = networks.output_range(gan.generator)
     if pipeline == "cache+prefetch":
-        dataset = data.from_array(images, batch_size=m, discriminator_steps=k,
-                                  value_range=value_range, seed=0)  # fmt: skip
+        dataset = data.from_array(
+            images, batch_size=m, discriminator_steps=k, value_range=value_range, seed=0
+        )
     else:
         low, high = value_range
-        dataset = (tf.data.Dataset.from_tensor_slices(images * (high - low) + low)
-                   .shuffle(1024).batch(k * m, drop_remainder=True))  # fmt: skip
+        dataset = (
+            tf.data.Dataset.from_tensor_slices(images * (high - low) + low)
+            .shuffle(1024)
+            .batch(k * m, drop_remainder=True)
+        )
     steps = max(STEPS[name, k], 2 * steps_per_execution)
     return _steps_per_second(gan, dataset, steps, steps_per_execution)
 
@@ -115,13 +147,19 @@ def run_package(images, name, k, *, jit_compile="auto", steps_per_execution=1,
 def run_baseline(images, name, k):
     make_generator, make_discriminator, m = MODELS[name]
     generator = make_generator(100, images.shape[1:])
-    gan = keras_io_baseline.build(generator, make_discriminator(images.shape[1:]), 100, k)
+    gan = keras_io_baseline.build(
+        generator, make_discriminator(images.shape[1:]), 100, k
+    )
     low, high = networks.output_range(generator)
     dataset = keras_io_baseline.dataset(images * (high - low) + low, m)
     return _steps_per_second(gan, dataset, STEPS[name, k], 1)
 
 
-def configurations():
+def configurations(precision="float32"):
+    if precision != "float32":
+        for name in MODELS:
+            yield name, 1, f"package default, {precision}", {}
+        return
     for name in MODELS:
         for k in (1, 5):
             yield name, k, "package default", {}
@@ -131,7 +169,12 @@ def configurations():
             yield name, k, "no cache/prefetch", {"pipeline": "plain"}
             if k == 1:  # 50-step executions need long runs; k = 1 shows the trend.
                 for spe in (10, 50):
-                    yield name, k, f"steps_per_execution={spe}", {"steps_per_execution": spe}
+                    yield (
+                        name,
+                        k,
+                        f"steps_per_execution={spe}",
+                        {"steps_per_execution": spe},
+                    )
 
 
 def main():
@@ -139,37 +182,48 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--mnist", default="../shared/data/mnist.npz")
     parser.add_argument("--images", type=int, default=10000, help="training subset")
+    parser.add_argument("--precision", default="float32", help="Keras dtype policy")
     args = parser.parse_args()
+    keras.mixed_precision.set_dtype_policy(args.precision)
     images, _ = data.load_arrays(args.mnist)
     images = images[: args.images]
     peak = matmul_rate()
     results = {}
     for round_index in range(args.rounds):
-        for name, k, label, options in configurations():
+        for name, k, label, options in configurations(args.precision):
             if options is None:
                 rate = run_baseline(images, name, k)
             else:
                 rate = run_package(images, name, k, **options)
             key = (name, k, label)
             results[key] = max(rate, results.get(key, 0.0))
-            print(f"round {round_index + 1}: {name} k={k} {label}: {rate:.2f} steps/s",
-                  flush=True)  # fmt: skip
+            print(
+                f"round {round_index + 1}: {name} k={k} {label}: {rate:.2f} steps/s",
+                flush=True,
+            )
         peak = max(peak, matmul_rate())
     print_table(results, peak)
 
 
 def print_table(results, peak):
     print(f"\nDense float32 matmul rate of this machine: {peak / 1e9:.1f} GFLOP/s\n")
-    print("| model | k | configuration | steps/s | images/s | GFLOP/s | % of matmul | vs baseline |")
+    print(
+        "| model | k | configuration | steps/s | images/s | GFLOP/s | % of matmul "
+        "| vs baseline |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for (name, k, label), rate in results.items():
         make_generator, make_discriminator, m = MODELS[name]
         shape = (28, 28, 1)
-        flops = flops_per_step(make_generator(100, shape), make_discriminator(shape), k, m)
-        baseline = results[name, k, "keras.io-style baseline"]
-        print(f"| {name} | {k} | {label} | {rate:.2f} | {rate * k * m:.0f} | "
-              f"{rate * flops / 1e9:.1f} | {100 * rate * flops / peak:.0f}% | "
-              f"{rate / baseline:.2f}x |")  # fmt: skip
+        flops = flops_per_step(
+            make_generator(100, shape), make_discriminator(shape), k, m
+        )
+        baseline = results.get((name, k, "keras.io-style baseline"), float("nan"))
+        print(
+            f"| {name} | {k} | {label} | {rate:.2f} | {rate * k * m:.0f} | "
+            f"{rate * flops / 1e9:.1f} | {100 * rate * flops / peak:.0f}% | "
+            f"{rate / baseline:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

@@ -45,7 +45,9 @@ class KerasIoGAN(keras.Model):
             labels = ops.concatenate(
                 [ops.ones((batch_size, 1)), ops.zeros((batch_size, 1))], axis=0
             )
-            labels += 0.05 * keras.random.uniform(ops.shape(labels), seed=self.seed_generator)
+            labels += 0.05 * keras.random.uniform(
+                ops.shape(labels), seed=self.seed_generator
+            )
             with tf.GradientTape() as tape:
                 predictions = self.discriminator(combined)
                 d_loss = self.loss_fn(labels, predictions)
@@ -53,7 +55,9 @@ class KerasIoGAN(keras.Model):
             self.d_optimizer.apply_gradients(
                 zip(grads, self.discriminator.trainable_weights, strict=True)
             )
-        noise = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        noise = keras.random.normal(
+            (batch_size, self.latent_dim), seed=self.seed_generator
+        )
         misleading_labels = ops.zeros((batch_size, 1))
         with tf.GradientTape() as tape:
             predictions = self.discriminator(self.generator(noise))
