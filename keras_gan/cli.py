@@ -1,8 +1,7 @@
 """The ``keras-gan`` command line: parses arguments and delegates.
 
 Each subcommand has an ``_add_<name>`` function that declares its arguments
-and a ``_run_<name>`` function that imports the module doing the work (so
-``keras-gan --help`` answers without importing TensorFlow).
+and a ``_run_<name>`` function that imports the module doing the work.
 """
 
 import argparse
