@@ -7,6 +7,8 @@ and a ``_run_<name>`` function that imports the module doing the work.
 import argparse
 import sys
 
+from keras_gan import execution
+
 
 def _add_train(subparsers):
     parser = subparsers.add_parser(
@@ -61,21 +63,26 @@ def _add_train(subparsers):
         type=int,
         help="makes the run reproducible (enables TensorFlow op determinism)",
     )
-    parser.add_argument(
+    _add_execution_arguments(parser)
+    _add_monitoring_arguments(parser)
+    parser.set_defaults(run=_run_train)
+
+
+def _add_execution_arguments(parser):
+    group = parser.add_argument_group("devices and precision")
+    group.add_argument(
         "--distribute",
-        choices=["none", "mirrored", "multi_worker"],
+        choices=execution.STRATEGIES,
         default="none",
         help="tf.distribute strategy: one device, all local devices, or the "
         "workers named in TF_CONFIG (default: none)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--precision",
-        choices=["float32", "mixed_float16", "mixed_bfloat16"],
+        choices=execution.PRECISIONS,
         default="float32",
         help="Keras dtype policy (default: float32)",
     )
-    _add_monitoring_arguments(parser)
-    parser.set_defaults(run=_run_train)
 
 
 def _add_monitoring_arguments(parser):

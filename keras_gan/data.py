@@ -56,13 +56,18 @@ def from_array(
             f"{discriminator_steps} must be between 1 and the number of images "
             f"({len(images)})."
         )
-    low, high = value_range
-    images = images * np.float32(high - low) + np.float32(low)
+    images = rescale(images, value_range)
     dataset = tf.data.Dataset.from_tensor_slices(images).cache()
     if shuffle:
         dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(step_batch, drop_remainder=True)
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def rescale(images, value_range):
+    """Maps float32 images from [0, 1] to ``value_range`` (the generator's)."""
+    low, high = value_range
+    return images * np.float32(high - low) + np.float32(low)
 
 
 def make_dataset(source, *, split="train", data_dir=None, **kwargs):

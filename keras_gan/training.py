@@ -109,9 +109,7 @@ def train(
         "track_gradient_norms": track_gradient_norms,
     }
     config["seed"] = _check_backup(backup_path, config, seed)
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-        tf.config.experimental.enable_op_determinism()
+    _make_reproducible(seed)
     real_images, _ = data.load_arrays(dataset, data_dir=data_dir)
     with strategy.scope():
         gan = build_gan(
@@ -125,8 +123,7 @@ def train(
             ema_decay=ema_decay,
         )
         gan.compile(track_gradient_norms=track_gradient_norms)
-    low, high = networks.output_range(gan.generator)
-    scaled = real_images * np.float32(high - low) + np.float32(low)
+    pixel_range = networks.output_range(gan.generator)
     monitoring = dict(
         log_dir=os.path.join(output_dir, "logs"),
         png_dir=os.path.join(output_dir, "samples"),
@@ -139,7 +136,7 @@ def train(
     )
     _fit_resumably(
         gan,
-        scaled,
+        data.rescale(real_images, pixel_range),
         backup_path,
         config=config,
         epochs=epochs,
@@ -147,11 +144,22 @@ def train(
         monitoring=monitoring,
         verbose=verbose,
     )
-    save_model(gan, os.path.join(output_dir, "gan.keras"))
-    final = gan.sample(64, seed=0, use_ema=ema_decay is not None)
-    grid = images.tile(images.to_uint8(final, (low, high)), columns=8)
-    images.save_png(os.path.join(output_dir, "samples.png"), grid, scale=4)
+    _write_outputs(gan, output_dir, pixel_range, use_ema=ema_decay is not None)
     return gan
+
+
+def _make_reproducible(seed):
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+        tf.config.experimental.enable_op_determinism()
+
+
+def _write_outputs(gan, output_dir, pixel_range, *, use_ema):
+    """The final model and a grid of 64 samples (seed 0) beside it."""
+    save_model(gan, os.path.join(output_dir, "gan.keras"))
+    final = gan.sample(64, seed=0, use_ema=use_ema)
+    grid = images.tile(images.to_uint8(final, pixel_range), columns=8)
+    images.save_png(os.path.join(output_dir, "samples.png"), grid, scale=4)
 
 
 def _worker_output_dir(output_dir, strategy):

@@ -134,9 +134,8 @@ def run_package(
             images, batch_size=m, discriminator_steps=k, value_range=value_range, seed=0
         )
     else:
-        low, high = value_range
         dataset = (
-            tf.data.Dataset.from_tensor_slices(images * (high - low) + low)
+            tf.data.Dataset.from_tensor_slices(data.rescale(images, value_range))
             .shuffle(1024)
             .batch(k * m, drop_remainder=True)
         )
@@ -150,8 +149,8 @@ def run_baseline(images, name, k):
     gan = keras_io_baseline.build(
         generator, make_discriminator(images.shape[1:]), 100, k
     )
-    low, high = networks.output_range(generator)
-    dataset = keras_io_baseline.dataset(images * (high - low) + low, m)
+    value_range = networks.output_range(generator)
+    dataset = keras_io_baseline.dataset(data.rescale(images, value_range), m)
     return _steps_per_second(gan, dataset, STEPS[name, k], 1)
 
 
