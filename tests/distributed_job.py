@@ -1,7 +1,8 @@
 """A training job run in its own process by test_gan_distributed.py.
 
-Usage: python distributed_job.py MODE OUTPUT.npz, MODE one of
-``single``, ``mirrored`` (2 logical CPUs) or ``worker`` (TF_CONFIG set).
+Usage: python distributed_job.py MODE OUTPUT.npz [STEPS [K [OPTIMIZER]]], MODE
+one of ``single``, ``mirrored`` (2 logical CPUs) or ``worker`` (TF_CONFIG
+set); OPTIMIZER ``sgd`` (SGD 0.5) or ``auto`` (the GAN's default, FusedAdam).
 Devices must be configured before TensorFlow runs any op, hence a process.
 """
 
@@ -36,12 +37,15 @@ def tiny_networks():
     return generator, discriminator
 
 
-def train(steps, discriminator_steps):
+def train(steps, discriminator_steps, optimizer):
     gan = GAN(*tiny_networks(), seed=3, discriminator_steps=discriminator_steps)
-    gan.compile(
-        generator_optimizer=keras.optimizers.SGD(0.5),
-        discriminator_optimizer=keras.optimizers.SGD(0.5),
-    )
+    if optimizer == "sgd":
+        gan.compile(
+            generator_optimizer=keras.optimizers.SGD(0.5),
+            discriminator_optimizer=keras.optimizers.SGD(0.5),
+        )
+    else:
+        gan.compile()
     images = np.random.default_rng(0).uniform(-1, 1, (1024, 6)).astype("float32")
     batch = GLOBAL_BATCH * discriminator_steps
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(
@@ -51,7 +55,7 @@ def train(steps, discriminator_steps):
     return gan, history
 
 
-def main(mode, output, steps=1, discriminator_steps=1):
+def main(mode, output, steps=1, discriminator_steps=1, optimizer="sgd"):
     if mode == "mirrored":
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(
@@ -63,15 +67,27 @@ def main(mode, output, steps=1, discriminator_steps=1):
     else:
         strategy = tf.distribute.get_strategy()
     with strategy.scope():
-        gan, history = train(int(steps), int(discriminator_steps))
+        gan, history = train(int(steps), int(discriminator_steps), optimizer)
     np.savez(
         output,
         replicas=strategy.num_replicas_in_sync,
+        copies_agree=_copies_agree(strategy, gan.weights),
         g_steps=gan.generator_optimizer.iterations.numpy(),
         d_steps=gan.discriminator_optimizer.iterations.numpy(),
         d_loss=history.history["d_loss"][-1],
         **{f"w{index}": weight for index, weight in enumerate(gan.get_weights())},
     )
+
+
+def _copies_agree(strategy, weights):
+    """Whether every replica's copy of every weight holds the same values."""
+    for weight in weights:
+        copies = [
+            copy.numpy() for copy in strategy.experimental_local_results(weight.value)
+        ]
+        if any(not np.array_equal(copy, copies[0]) for copy in copies):
+            return False
+    return True
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from conftest import IMAGE_SHAPE, LATENT_DIM, make_tiny_gan
 
 from keras_gan import data, networks
 from keras_gan.gan import GAN
+from keras_gan.optimizers import FusedAdam
 
 
 def _dataset(images, batch_size, labels=False):
@@ -151,7 +152,7 @@ def test_compile_makes_no_unused_optimizer_and_defaults_to_dcgan_adam():
     gan.compile()
     assert gan.optimizer is None
     for optimizer in (gan.generator_optimizer, gan.discriminator_optimizer):
-        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert isinstance(optimizer, FusedAdam)
         assert float(optimizer.learning_rate) == pytest.approx(2e-4)
         assert float(optimizer.beta_1) == pytest.approx(0.5)
         assert optimizer.built

@@ -30,18 +30,28 @@ def _finish(process, timeout=300):
 
 def _weights(path):
     archive = np.load(path)
-    return [archive[f"w{i}"] for i in range(len(archive.files) - 4)], archive
+    return [archive[f"w{i}"] for i in range(len(archive.files) - 5)], archive
 
 
 @pytest.mark.slow
-def test_mirrored_step_equals_the_single_device_step(tmp_path):
+@pytest.mark.parametrize(
+    "steps, optimizer",
+    # SGD shows the update's scale; the default FusedAdam updates the
+    # per-device copies of mirrored variables through their own handles.
+    [(1, "sgd"), (2, "auto")],
+)
+def test_mirrored_step_equals_the_single_device_step(tmp_path, steps, optimizer):
     single, mirrored = tmp_path / "single.npz", tmp_path / "mirrored.npz"
-    jobs = [_run_job("single", single, 1), _run_job("mirrored", mirrored, 1)]
+    jobs = [
+        _run_job("single", single, steps, 1, optimizer),
+        _run_job("mirrored", mirrored, steps, 1, optimizer),
+    ]
     for job in jobs:
         _finish(job)
     single_weights, single_info = _weights(single)
     mirrored_weights, mirrored_info = _weights(mirrored)
     assert int(mirrored_info["replicas"]) == 2
+    assert bool(mirrored_info["copies_agree"])
     # Same update at the same global batch: losses are scaled for the global
     # batch and the replicas' noise is the global batch's noise, sliced.
     for a, b in zip(single_weights, mirrored_weights, strict=True):

@@ -63,3 +63,38 @@ def test_bad_shapes_and_unknown_ranges_are_named():
     linear = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
     with pytest.raises(ValueError, match="pixel range"):
         networks.output_range(linear)
+
+
+def test_paper_networks_start_from_the_papers_small_uniform_weights():
+    generator = networks.paper_mnist_generator()
+    discriminator = networks.paper_mnist_discriminator()
+    for model, limit in ((generator, 0.05), (discriminator, 0.005)):
+        kernels = [w.numpy() for w in model.weights if len(w.shape) == 2]
+        assert len(kernels) == 3
+        for kernel in kernels:
+            assert np.abs(kernel).max() <= limit
+            assert np.abs(kernel).max() > 0.9 * limit  # uniform, not smaller
+
+
+def test_init_output_bias_starts_the_generator_at_the_mean_image():
+    rng = np.random.default_rng(0)
+    # Digit-like data: a bright centre on a black background.
+    images = np.zeros((200, 28, 28, 1), "float32")
+    images[:, 8:20, 8:20] = rng.uniform(0.5, 1.0, (200, 12, 12, 1))
+    generator = networks.paper_mnist_generator()
+    before = generator.predict(rng.normal(size=(256, 100)), verbose=0)
+    assert abs(before[:, :4, :4].mean() - 0.5) < 0.1  # uniform grey at first
+    networks.init_output_bias(generator, images)
+    after = generator.predict(rng.normal(size=(256, 100)), verbose=0)
+    np.testing.assert_allclose(after.mean(axis=0), images.mean(axis=0), atol=0.08)
+    assert after[:, :4, :4].max() < 0.01  # a black background
+
+
+def test_init_output_bias_rejects_bad_input():
+    generator = networks.paper_mnist_generator()
+    with pytest.raises(ValueError, match=r"784 values each.*\(10, 8, 8, 1\)"):
+        networks.init_output_bias(generator, np.zeros((10, 8, 8, 1)))
+    with pytest.raises(ValueError, match=r"\[0, 1\].*\[255, 255\]"):
+        networks.init_output_bias(generator, np.full((2, 28, 28, 1), 255.0))
+    with pytest.raises(ValueError, match="sigmoid"):
+        networks.init_output_bias(networks.dcgan_generator(), np.zeros((2, 28, 28, 1)))

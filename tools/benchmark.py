@@ -1,12 +1,13 @@
 """Training throughput of keras_gan against a keras.io-style GAN, on this machine.
 
 Measures steps/s (generator updates per second) and images/s (discriminator
-minibatch images per second, k*m per step) of the paper's MNIST MLP GAN
-(m = 100) and the DCGAN-28 (m = 64) at k = 1 and k = 5, for the package's
-default ``fit``, the keras.io-style baseline (tools/keras_io_baseline.py, default
-Keras settings), and the package with XLA on/off, steps_per_execution 1/10/50
-and without the tf.data cache/prefetch. Configurations run interleaved in one
-process, ``--rounds`` times; the best round is reported.
+minibatch images per second, k*m per step) of the paper's MNIST MLP GAN (m =
+100) and the DCGAN-28 (m = 64) at k = 1 and k = 5, for the package's default
+``fit``, the keras.io-style baseline (tools/keras_io_baseline.py, default Keras
+settings), and the package with XLA on/off, steps_per_execution 1/10/50,
+without the tf.data cache/prefetch, and with Keras's element-wise Adam in place
+of the default fused one (keras_gan.optimizers.FusedAdam). Configurations run
+interleaved in one process, ``--rounds`` times; the best round is reported.
 
 FLOP counting rule (analytic, multiply-add = 2 FLOPs, biases and activations
 ignored): forward = 2*MACs per image; backward = 4*MACs per image when weight
@@ -119,6 +120,7 @@ def run_package(
     jit_compile="auto",
     steps_per_execution=1,
     pipeline="cache+prefetch",
+    keras_adam=False,
 ):
     make_generator, make_discriminator, m = MODELS[name]
     gan = keras_gan.GAN(
@@ -127,7 +129,15 @@ def run_package(
         discriminator_steps=k,
         seed=0,
     )
-    gan.compile(jit_compile=jit_compile, steps_per_execution=steps_per_execution)
+    optimizers = {}
+    if keras_adam:  # Keras's element-wise Adam instead of the default FusedAdam
+        optimizers = {
+            f"{role}_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5)
+            for role in ("generator", "discriminator")
+        }
+    gan.compile(
+        jit_compile=jit_compile, steps_per_execution=steps_per_execution, **optimizers
+    )
     value_range = networks.output_range(gan.generator)
     if pipeline == "cache+prefetch":
         dataset = data.from_array(
@@ -166,6 +176,7 @@ def configurations(precision="float32"):
             yield name, k, "XLA on", {"jit_compile": True}
             yield name, k, "XLA off", {"jit_compile": False}
             yield name, k, "no cache/prefetch", {"pipeline": "plain"}
+            yield name, k, "keras.optimizers.Adam", {"keras_adam": True}
             if k == 1:  # 50-step executions need long runs; k = 1 shows the trend.
                 for spe in (10, 50):
                     yield (

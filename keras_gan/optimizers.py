@@ -1,0 +1,78 @@
+"""Adam with TensorFlow's fused update kernel: the GAN's default optimizer.
+
+Keras 3 writes Adam's update as about a dozen element-wise ops per variable
+(subtract, multiply, square, sqrt, divide and three assignments), each a pass
+over the weights in memory. On a CPU that costs as much as the paper MLP's
+matrix products (``python tools/profile_step.py``). TensorFlow's
+``ResourceApplyAdam`` kernel computes the same update in one pass, with the
+same formula:
+
+    alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+    m += (g - m) * (1 - beta_1);  v += (g^2 - v) * (1 - beta_2)
+    w -= alpha * m / (sqrt(v) + epsilon)
+
+``FusedAdam`` is ``keras.optimizers.Adam`` with that kernel; everything else
+(learning-rate schedules, clipping, weight decay, EMA, gradient accumulation,
+loss scaling, tf.distribute, serialization) is Keras's own. Cases the kernel
+does not cover (``amsgrad``, sparse gradients, backends other than
+TensorFlow) take Keras's element-wise path.
+"""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class FusedAdam(keras.optimizers.Adam):
+    """``keras.optimizers.Adam`` whose update runs as one fused kernel.
+
+    Takes exactly the arguments of ``keras.optimizers.Adam`` and computes the
+    same update (to float32 rounding).
+
+    Example:
+    >>> gan.compile(
+    ...     generator_optimizer=FusedAdam(2e-4, beta_1=0.5),
+    ...     discriminator_optimizer=FusedAdam(2e-4, beta_1=0.5),
+    ... )
+    """
+
+    def update_step(self, gradient, variable, learning_rate):
+        if not self._can_fuse(gradient):
+            return super().update_step(gradient, variable, learning_rate)
+        import tensorflow as tf
+
+        dtype = variable.dtype
+        index = self._get_variable_index(variable)
+        step = ops.cast(self.iterations + 1, dtype)
+        beta_1 = ops.cast(self.beta_1, dtype)
+        beta_2 = ops.cast(self.beta_2, dtype)
+        tf.raw_ops.ResourceApplyAdam(
+            var=_handle(variable),
+            m=_handle(self._momentums[index]),
+            v=_handle(self._velocities[index]),
+            beta1_power=ops.power(beta_1, step),
+            beta2_power=ops.power(beta_2, step),
+            lr=ops.cast(learning_rate, dtype),
+            beta1=beta_1,
+            beta2=beta_2,
+            epsilon=ops.cast(self.epsilon, dtype),
+            grad=ops.cast(gradient, dtype),
+        )
+
+    def _can_fuse(self, gradient):
+        if keras.backend.backend() != "tensorflow" or self.amsgrad:
+            return False
+        import tensorflow as tf
+
+        return not isinstance(gradient, tf.IndexedSlices)
+
+
+def _handle(variable):
+    """The resource handle of a Keras or TensorFlow variable.
+
+    Inside ``strategy.extended.update`` a mirrored variable's handle is that
+    of the copy on the device being updated.
+    """
+    if isinstance(variable, keras.Variable):
+        variable = variable.value
+    return variable.handle
