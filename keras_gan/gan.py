@@ -123,7 +123,7 @@ class GAN(keras.Model):
                 (the default) is Keras's rule: XLA on GPUs, not on CPUs and not
                 under tf.distribute. On this project's 2-core CPU
                 ``tools/benchmark.py`` measured XLA 26% slower for the paper MLP
-                at k = 1 and 6x slower for the DCGAN.
+                at k = 1 and about 7x slower for the DCGAN.
         """
         # Saved as asked, so "auto" is decided again where the model is loaded.
         self._requested_jit_compile = kwargs.get("jit_compile", "auto")

@@ -94,6 +94,7 @@ def train_model(name, train_images, *, run_dir, args):
         network=network,
         seed=seed,
         ema_decay=args.ema_decay or None,
+        **({"width": args.dcgan_width} if network == "dcgan" else {}),
     )
     if network == "paper":
         networks.init_output_bias(gan.generator, train_images)
@@ -123,6 +124,7 @@ def train_model(name, train_images, *, run_dir, args):
         "batch_size": batch_size,
         "seed": seed,
         "ema_decay": args.ema_decay,
+        "dcgan_width": args.dcgan_width if network == "dcgan" else None,
         "optimizers": [
             keras.optimizers.serialize(gan.generator_optimizer)["class_name"],
             keras.optimizers.serialize(gan.discriminator_optimizer)["class_name"],
@@ -203,6 +205,12 @@ def main(argv=None):
         "variant (e.g. mlp_ema); each is trained once into OUTPUT_DIR/NAME",
     )
     parser.add_argument("--cpu-minutes", type=float, default=15.0)
+    parser.add_argument(
+        "--dcgan-width",
+        type=int,
+        default=32,
+        help="DCGAN capacity; 32 trains 3.6x more epochs in the budget than 64",
+    )
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--num-samples", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
