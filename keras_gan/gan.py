@@ -5,9 +5,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gan import execution, losses
+from keras_gan import execution, losses, optimizers
 from keras_gan.noise import sample_latents, training_noise
-from keras_gan.optimizers import FusedAdam
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -130,10 +129,10 @@ class GAN(keras.Model):
         # optimizer=None: the base class would otherwise create an unused
         # RMSprop that gets saved and logged.
         super().compile(optimizer=None, **kwargs)
-        self.generator_optimizer = _make_optimizer(
+        self.generator_optimizer = optimizers.make_optimizer(
             generator_optimizer, self.dtype_policy
         )
-        self.discriminator_optimizer = _make_optimizer(
+        self.discriminator_optimizer = optimizers.make_optimizer(
             discriminator_optimizer, self.dtype_policy
         )
         # Built now so that fit traces once and a loaded checkpoint has
@@ -199,7 +198,7 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             real_logits, fake_logits = self._discriminate(real_images, fake_images)
             loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
-            target = _gradient_target(self.discriminator_optimizer, loss)
+            target = optimizers.gradient_target(self.discriminator_optimizer, loss)
         self._apply(self.discriminator_optimizer, self.discriminator, tape, target, "d")
         return loss, _mean_probability(real_logits), _mean_probability(fake_logits)
 
@@ -220,7 +219,7 @@ class GAN(keras.Model):
                 self.generator(noise, training=True), training=True
             )
             loss = self.generator_loss_fn(fake_logits)
-            target = _gradient_target(self.generator_optimizer, loss)
+            target = optimizers.gradient_target(self.generator_optimizer, loss)
         self._apply(self.generator_optimizer, self.generator, tape, target, "g")
         return loss
 
@@ -229,7 +228,7 @@ class GAN(keras.Model):
         gradients = tape.gradient(target, variables)
         if self.track_gradient_norms:
             # The norm of the gradient of this replica's unscaled mean loss.
-            unscale = _gradient_target(optimizer, tf.constant(1.0))
+            unscale = optimizers.gradient_target(optimizer, tf.constant(1.0))
             norm = tf.linalg.global_norm(gradients) / unscale
             self.trackers[f"{prefix}_grad_norm"].update_state(norm)
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
@@ -322,34 +321,8 @@ class GAN(keras.Model):
         return cls(**config)
 
 
-def _gradient_target(optimizer, loss):
-    """The loss to differentiate: scaled for replicas and for float16.
-
-    Replica gradients are summed, so each replica's mean loss is divided by the
-    replica count (the update is then that of the global batch); under
-    mixed_float16 `scale_loss` multiplies by the loss scale against underflow.
-    Must be called inside the GradientTape.
-    """
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if replicas > 1:
-        loss = loss / replicas
-    return optimizer.scale_loss(loss)
-
-
 def _mean_probability(logits):
     return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))
-
-
-def _make_optimizer(optimizer, dtype_policy):
-    if optimizer == "auto":
-        optimizer = FusedAdam(learning_rate=2e-4, beta_1=0.5)
-    optimizer = keras.optimizers.get(optimizer)
-    # Keras wraps only `model.optimizer` for float16; the GAN has two.
-    if dtype_policy.name == "mixed_float16" and not isinstance(
-        optimizer, keras.optimizers.LossScaleOptimizer
-    ):
-        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-    return optimizer
 
 
 def _make_ema_copy(generator):

@@ -16,6 +16,9 @@ same formula:
 loss scaling, tf.distribute, serialization) is Keras's own. Cases the kernel
 does not cover (``amsgrad``, sparse gradients, backends other than
 TensorFlow) take Keras's element-wise path.
+
+Also here: how ``GAN`` makes its two optimizers (``make_optimizer``) and
+scales the losses it gives them (``gradient_target``).
 """
 
 import keras
@@ -76,3 +79,35 @@ def _handle(variable):
     if isinstance(variable, keras.Variable):
         variable = variable.value
     return variable.handle
+
+
+def make_optimizer(optimizer, dtype_policy):
+    """The optimizer for one network: ``"auto"``, a name or an instance.
+
+    ``"auto"`` is FusedAdam(2e-4, beta_1=0.5) (Radford et al. 2016).
+    """
+    if optimizer == "auto":
+        optimizer = FusedAdam(learning_rate=2e-4, beta_1=0.5)
+    optimizer = keras.optimizers.get(optimizer)
+    # Keras wraps only `model.optimizer` for float16; the GAN has two.
+    if dtype_policy.name == "mixed_float16" and not isinstance(
+        optimizer, keras.optimizers.LossScaleOptimizer
+    ):
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def gradient_target(optimizer, loss):
+    """The loss to differentiate: scaled for replicas and for float16.
+
+    Replica gradients are summed, so each replica's mean loss is divided by the
+    replica count (the update is then that of the global batch); under
+    mixed_float16 `scale_loss` multiplies by the loss scale against underflow.
+    Must be called inside the GradientTape.
+    """
+    import tensorflow as tf
+
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if replicas > 1:
+        loss = loss / replicas
+    return optimizer.scale_loss(loss)
