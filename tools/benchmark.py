@@ -129,12 +129,7 @@ def run_package(
         discriminator_steps=k,
         seed=0,
     )
-    optimizers = {}
-    if keras_adam:  # Keras's element-wise Adam instead of the default FusedAdam
-        optimizers = {
-            f"{role}_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5)
-            for role in ("generator", "discriminator")
-        }
+    optimizers = keras_adam_optimizers() if keras_adam else {}
     gan.compile(
         jit_compile=jit_compile, steps_per_execution=steps_per_execution, **optimizers
     )
@@ -151,6 +146,14 @@ def run_package(
         )
     steps = max(STEPS[name, k], 2 * steps_per_execution)
     return _steps_per_second(gan, dataset, steps, steps_per_execution)
+
+
+def keras_adam_optimizers():
+    """compile() arguments: Keras's element-wise Adam in place of FusedAdam."""
+    return {
+        f"{role}_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5)
+        for role in ("generator", "discriminator")
+    }
 
 
 def run_baseline(images, name, k):

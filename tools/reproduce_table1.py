@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 
-from keras_gan import data, evaluation, networks  # noqa: E402
+from keras_gan import GAN, data, evaluation, networks  # noqa: E402
 from keras_gan.saving import save_model  # noqa: E402
 from keras_gan.training import build_gan  # noqa: E402
 
@@ -90,22 +90,29 @@ def train_model(name, train_images, *, run_dir, args):
     cpu_minutes, batch_size, seed = args.cpu_minutes, args.batch_size, args.seed
     keras.utils.set_random_seed(seed)
     network = MODELS[name.split("_")[0]]
-    gan = build_gan(
-        train_images.shape[1:],
-        network=network,
-        seed=seed,
-        ema_decay=args.ema_decay or None,
-        **({"width": args.dcgan_width} if network == "dcgan" else {}),
-    )
+    ema_decay = args.ema_decay or None
     if network == "paper":
-        networks.init_output_bias(gan.generator, train_images)
-        if gan.ema_generator is not None:
-            gan.ema_generator.set_weights(gan.generator.get_weights())
+        generator = networks.paper_mnist_generator(100, train_images.shape[1:])
+        # Before the GAN copies it into its moving average.
+        networks.init_output_bias(generator, train_images)
+        gan = GAN(
+            generator,
+            networks.paper_mnist_discriminator(train_images.shape[1:]),
+            seed=seed,
+            ema_decay=ema_decay,
+        )
         gan.compile(
             generator_optimizer=paper_optimizer(args.sgd_momentum),
             discriminator_optimizer=paper_optimizer(args.sgd_momentum),
         )
     else:
+        gan = build_gan(
+            train_images.shape[1:],
+            network=network,
+            seed=seed,
+            ema_decay=ema_decay,
+            width=args.dcgan_width,
+        )
         gan.compile()
     pipeline = data.from_array(
         train_images,
