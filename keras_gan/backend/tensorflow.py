@@ -1,0 +1,54 @@
+"""The training-step seam on TensorFlow: ``tf.GradientTape`` and tf.distribute."""
+
+import tensorflow as tf
+from keras import ops
+
+
+def scale_loss(optimizer, loss):
+    """The loss to differentiate: scaled for replicas and for float16.
+
+    Replica gradients are summed, so each replica's mean loss is divided by the
+    replica count (the update is then that of the global batch); under
+    mixed_float16 ``scale_loss`` multiplies by the loss scale against underflow.
+    Must be called where gradients are recorded (inside ``loss_fn``).
+    """
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if replicas > 1:
+        loss = loss / replicas
+    return optimizer.scale_loss(loss)
+
+
+def compute_gradients(loss_fn, variables, optimizer):
+    """``(loss, aux, gradients)`` of ``loss, aux = loss_fn()`` for ``optimizer``."""
+    with tf.GradientTape() as tape:
+        loss, aux = loss_fn()
+        target = scale_loss(optimizer, loss)
+    return loss, aux, tape.gradient(target, variables)
+
+
+def input_gradients(fn, inputs):
+    """``(fn(inputs), d sum(fn(inputs)) / d inputs)``, differentiable again.
+
+    Called inside ``compute_gradients``'s ``loss_fn``, the outer tape records
+    this inner one, so penalties on these gradients train the network.
+    """
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        outputs = fn(inputs)
+        total = ops.sum(ops.cast(outputs, "float32"))
+    return outputs, tape.gradient(total, inputs)
+
+
+def apply_gradients(optimizer, gradients, variables):
+    optimizer.apply_gradients(zip(gradients, variables, strict=True))
+
+
+def gradient_norm(optimizer, gradients):
+    """Global norm of the gradients of one replica's unscaled mean loss."""
+    unscale = scale_loss(optimizer, tf.constant(1.0))
+    return tf.linalg.global_norm(gradients) / unscale
+
+
+def assert_divisible(count, divisor, message):
+    """Raises at run time if ``count`` (a traced batch size) is not divisible."""
+    tf.debugging.assert_equal(count % divisor, 0, message=message)
