@@ -1,21 +1,22 @@
-"""Exact resume: whole-state backups and a data order that restarts mid-epoch.
+"""Exact resume: whole-state backups and the one function that fits resumably.
 
 Keras's ``BackupAndRestore`` reruns an interrupted epoch from its first batch.
-Resuming so that training "loses nothing and repeats nothing" needs three
-things, all here:
+Resuming so that training "loses nothing and repeats nothing" needs:
 
 1. ``save_backup`` / ``restore_backup``: every variable that shapes the rest of
    training (weights, the moving-average generator, both optimizers' slots and
    step counters, the dropout layers' seed-generator states, the running
-   metric averages), written atomically to one ``.npz`` file.
-2. ``epoch_batches``: epoch e's data order is a pure function of (seed, e), so
-   a new process can rebuild it and skip the batches already trained on.
-3. ``TrainingBackup``: a callback that writes the backup every N steps and at
-   every epoch end, together with the position (steps done).
+   metric averages), keyed by owner and path and written atomically to one
+   ``.npz`` file.
+2. A data order that is a pure function of (seed, epoch):
+   ``keras_gan.data.epoch_batches``, the order of ``data.from_array`` too.
+3. ``fit_resumably``: restores the backup, checks that it belongs to this run,
+   plans the ``fit`` calls that finish the run (an interrupted epoch first),
+   carries the interrupted epoch's metric averages over, and backs up every N
+   steps and at every epoch end.
 
 The GAN's training noise is keyed on the generator optimizer's step counter,
 so restoring the optimizers restores the noise stream too.
-``keras_gan.training.train`` (``keras-gan train``) puts the pieces together.
 """
 
 import glob
@@ -23,52 +24,47 @@ import json
 import math
 import os
 import shutil
+import sys
 
 import keras
 import numpy as np
-import tensorflow as tf
 
+from keras_gan import data
 from keras_gan.saving import atomic_path
+from keras_gan.state import keyed_variables, run_identity
 
-
-def training_variables(model):
-    """Every variable of ``model``'s training state, in a fixed order.
-
-    ``model.variables`` (weights, sub-models such as ``ema_generator``, and
-    ``SeedGenerator`` states, which ``model.weights`` leaves out), then the
-    variables of every optimizer the model holds as an attribute (in
-    attribute-name order), then the metric variables.
-    """
-    found = list(model.variables)
-    for name in sorted(vars(model)):
-        value = getattr(model, name, None)
-        if isinstance(value, keras.optimizers.Optimizer):
-            found.extend(value.variables)
-    found.extend(model.metrics_variables)
-    unique, seen = [], set()
-    for variable in found:
-        if id(variable) not in seen:
-            seen.add(id(variable))
-            unique.append(variable)
-    return unique
+__all__ = [
+    "TrainingBackup",
+    "fit_resumably",
+    "keyed_variables",
+    "read_metadata",
+    "restore_backup",
+    "run_identity",
+    "run_seed",
+    "save_backup",
+]
 
 
 def save_backup(model, path, *, step, metadata=None):
     """Writes ``model``'s training state and position to ``path`` atomically.
 
     A kill at any moment leaves either the previous backup or the new one,
-    never a half-written file.
+    never a half-written file. A state holding NaN or infinity is refused, so
+    a diverged model never replaces a good backup.
 
     Args:
         model: a compiled ``keras.Model`` (e.g. a ``GAN``).
         path: the ``.npz`` file to write.
         step: training steps (batches) done so far.
         metadata: JSON-serializable dict stored beside the arrays.
+
+    Raises:
+        ValueError: a variable is not finite; nothing was written.
     """
-    arrays = {
-        f"v{index:05d}": _to_numpy(variable)
-        for index, variable in enumerate(training_variables(model))
-    }
+    arrays = {key: _to_numpy(v) for key, v in keyed_variables(model).items()}
+    for key, array in arrays.items():
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
+            raise ValueError(f"Not backing up step {step}: {key} is not finite.")
     header = json.dumps({**(metadata or {}), "step": int(step)})
     with atomic_path(path) as temporary:
         with open(temporary, "wb") as file:
@@ -106,24 +102,25 @@ def restore_backup(model, path):
     """Loads the training state at ``path`` into ``model``; returns its metadata.
 
     Raises:
-        ValueError: the backup was written by a model with other variables.
+        ValueError: the backup lacks one of the model's variables, holds one
+            the model lacks, or holds one with another shape; the message
+            names the variable. Nothing is assigned then.
     """
-    variables = training_variables(model)
+    variables = keyed_variables(model)
     with np.load(path) as archive:
-        names = sorted(name for name in archive.files if name != "_metadata")
-        if len(names) != len(variables):
-            raise ValueError(_mismatch(path, f"{len(names)} variables", len(variables)))
-        values = [archive[name] for name in names]
+        saved = {name: archive[name] for name in archive.files if name != "_metadata"}
         metadata = json.loads(str(archive["_metadata"]))
-    for variable, value in zip(variables, values, strict=True):
-        if tuple(variable.shape) != value.shape:
-            raise ValueError(
-                _mismatch(
-                    path, f"shape {value.shape} for {variable.path}", variable.shape
-                )
-            )
-    for variable, value in zip(variables, values, strict=True):
-        variable.assign(value)
+    missing = sorted(set(variables) - set(saved))
+    extra = sorted(set(saved) - set(variables))
+    if missing or extra:
+        found = f"no {missing[0]!r}" if missing else f"an unknown {extra[0]!r}"
+        raise ValueError(_mismatch(path, found, f"{len(variables)} variables"))
+    for key, variable in variables.items():
+        if tuple(variable.shape) != saved[key].shape:
+            found = f"shape {saved[key].shape} for {key!r}"
+            raise ValueError(_mismatch(path, found, tuple(variable.shape)))
+    for key, variable in variables.items():
+        variable.assign(saved[key])
     return metadata
 
 
@@ -135,46 +132,132 @@ def _mismatch(path, found, expected):
     )
 
 
-def steps_per_epoch(num_images, step_batch_size):
-    """Batches per epoch of ``epoch_batches`` (the remainder is dropped)."""
-    return num_images // step_batch_size
+def run_seed(output_dir, seed=None):
+    """The seed of the run in ``output_dir``: its backup's, else ``seed``.
+
+    Build the GAN with this seed to resume the run exactly. Without a backup
+    and without ``seed`` a fresh seed is drawn.
+    """
+    path = os.path.join(output_dir, "backup.npz")
+    if os.path.exists(path) and seed is None:
+        return read_metadata(path)["identity"]["gan"]["seed"]
+    return int(np.random.randint(2**31)) if seed is None else seed
 
 
-def epoch_batches(images, *, step_batch_size, seed, start_epoch, end_epoch, skip=0):
-    """Batches of epochs ``start_epoch .. end_epoch - 1``, skipping the first ``skip``.
+def fit_resumably(
+    gan, images, path, *, epochs, batch_size, callbacks=(), every_steps=None, verbose=1
+):
+    """Fits ``gan`` for ``epochs`` on ``images``, continuing the backup at ``path``.
 
-    Epoch e visits ``images`` in the order ``stateless_shuffle(range(N),
-    (seed, e))`` and drops the last partial batch, so the batches of any epoch
-    can be rebuilt in a new process: ``skip=s`` starts at batch s of
-    ``start_epoch``. Each element holds ``step_batch_size`` images (k*m for a
-    GAN with k discriminator steps).
+    Without a backup the run starts from the GAN as it is. With one, the
+    backup must be of this run (same GAN and compile configuration, batch size
+    and data; see ``run_identity``); its state is restored and training goes
+    on from the step it holds, mid-epoch if need be, so the result is the same
+    bit for bit as an uninterrupted run. Epoch e visits the images in the
+    order ``data.epoch_order(N, gan.seed, e)``.
 
     Args:
-        images: array (N, H, W, C), already in the generator's pixel range.
-        step_batch_size: images per training step.
-        seed: int, the data-order seed.
-        start_epoch: first epoch (0-based).
-        end_epoch: one past the last epoch.
-        skip: batches of ``start_epoch`` already trained on.
+        gan: a compiled, seeded ``keras_gan.GAN``.
+        images: array (N, H, W, C) in the generator's pixel range.
+        path: the backup ``.npz`` file.
+        epochs: total epochs of the run (>= 1), counting those already done.
+        batch_size: m, images per discriminator update.
+        callbacks: more callbacks for every ``fit`` call.
+        every_steps: also back up every this many steps (None: epoch ends).
+        verbose: ``fit`` verbosity; also reports a resume on stderr.
+
+    Returns:
+        The number of steps done.
     """
-    count = len(images)
-    batches = steps_per_epoch(count, step_batch_size)
-    if batches < 1:
-        raise ValueError(
-            f"`step_batch_size`={step_batch_size} is larger than the number of "
-            f"images ({count})."
+    step_batch = data.check_step_batch(len(images), batch_size, gan.discriminator_steps)
+    per_epoch = len(images) // step_batch
+    identity = run_identity(gan, images, batch_size)
+    remove_partial_backups(path)
+    step, carried = 0, None
+    if os.path.exists(path):
+        _check_identity(path, identity)
+        step = restore_backup(gan, path)["step"]
+        carried = [keras.ops.convert_to_numpy(v) for v in gan.metrics_variables]
+    _check_position(step, per_epoch, epochs, verbose)
+    for start, end, skip in fit_plan(step, per_epoch, epochs):
+        saver = TrainingBackup(
+            path,
+            steps_per_epoch=per_epoch,
+            every_steps=every_steps,
+            initial_step=start * per_epoch + skip,
+            metadata={"identity": identity},
+            carried_metrics=carried if skip else None,
         )
-    images = tf.constant(images)
+        batches = data.epoch_batches(
+            images, step_batch_size=step_batch, seed=gan.seed,
+            start_epoch=start, end_epoch=end, skip=skip,
+        )  # fmt: skip
+        gan.fit(
+            batches, initial_epoch=start, epochs=end, steps_per_epoch=per_epoch - skip,
+            callbacks=[*callbacks, saver], shuffle=False, verbose=verbose,
+        )  # fmt: skip
+        step = saver.step
+        if gan.stop_training:
+            break
+    return step
 
-    def epoch_indices(epoch):
-        key = tf.stack([tf.constant(seed, "int64"), epoch])
-        order = tf.random.experimental.stateless_shuffle(tf.range(count), key)
-        order = tf.reshape(order[: batches * step_batch_size], (batches, -1))
-        return tf.data.Dataset.from_tensor_slices(order)
 
-    dataset = tf.data.Dataset.range(start_epoch, end_epoch).flat_map(epoch_indices)
-    dataset = dataset.skip(skip).map(lambda indices: tf.gather(images, indices))
-    return dataset.prefetch(tf.data.AUTOTUNE)
+def fit_plan(step, steps_per_epoch, epochs):
+    """``(start_epoch, end_epoch, skip)`` of the ``fit`` calls that finish the run.
+
+    Keras's ``fit`` cannot start mid-epoch, so an interrupted epoch is
+    finished by a ``fit`` of its remaining steps, then one ``fit`` runs the
+    following epochs.
+    """
+    epoch, skip = divmod(step, steps_per_epoch)
+    plan = []
+    if skip:
+        plan.append((epoch, epoch + 1, skip))
+        epoch += 1
+    if epoch < epochs:
+        plan.append((epoch, epochs, 0))
+    return plan
+
+
+def _check_identity(path, identity):
+    saved = read_metadata(path).get("identity", {})
+    differences = [
+        _describe(key, saved.get(key), value)
+        for key, value in identity.items()
+        if saved.get(key) != value
+    ]
+    if differences:
+        raise ValueError(
+            f"{path} is the backup of a run with other settings "
+            f"({'; '.join(differences)}). Rerun with the same settings to resume, "
+            "or use another --output-dir."
+        )
+
+
+def _describe(key, old, new):
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        return ", ".join(_describe(k, old.get(k), new.get(k)) for k in keys)
+    if isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
+        return f"{key}: other network or settings"
+    return f"{key}: backup {old!r}, now {new!r}"
+
+
+def _check_position(step, steps_per_epoch, epochs, verbose):
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
+        raise ValueError(f"`epochs` must be an integer >= 1. Received: {epochs!r}")
+    done = step / steps_per_epoch
+    if step > epochs * steps_per_epoch:
+        raise ValueError(
+            f"The backup is at epoch {done:g}, past `epochs`={epochs}. Pass "
+            f"epochs >= {done:g} or use another output directory."
+        )
+    if step and verbose:
+        if step == epochs * steps_per_epoch:
+            message = f"Training already finished ({epochs} epochs); rewriting outputs."
+        else:
+            message = f"Resuming from the backup at epoch {done:.3f}."
+        print(message, file=sys.stderr)
 
 
 class TrainingBackup(keras.callbacks.Callback):
@@ -182,11 +265,11 @@ class TrainingBackup(keras.callbacks.Callback):
 
     The position saved is the number of steps done, so a run restored with
     ``restore_backup`` continues at ``divmod(step, steps_per_epoch)`` (epoch,
-    batch). A backup is skipped when a logged value is not finite, so a
-    diverged state (see ``keras.callbacks.TerminateOnNaN``) never replaces a
-    good one. When resuming mid-epoch, pass the restored metric values as
-    ``carried_metrics``: they are put back after ``fit`` resets the metrics,
-    so the interrupted epoch's averages cover all its steps.
+    batch). A backup is skipped when a logged value or a variable is not
+    finite, so a diverged state never replaces a good one. When resuming
+    mid-epoch, ``carried_metrics`` (the restored metric values) are put back
+    after ``fit`` resets the metrics, so the interrupted epoch's averages
+    cover all its steps. ``fit_resumably`` sets all of this up.
 
     Args:
         path: the ``.npz`` file to write.
@@ -208,10 +291,12 @@ class TrainingBackup(keras.callbacks.Callback):
         carried_metrics=None,
     ):
         super().__init__()
-        if every_steps is not None and every_steps < 1:
+        if every_steps is not None and (
+            not isinstance(every_steps, int) or every_steps < 1
+        ):
             raise ValueError(
                 "`every_steps` must be None or an integer >= 1. Received: "
-                f"every_steps={every_steps}"
+                f"every_steps={every_steps!r}"
             )
         self.path = path
         self.steps_per_epoch = steps_per_epoch
@@ -243,5 +328,9 @@ class TrainingBackup(keras.callbacks.Callback):
         self._save(logs)
 
     def _save(self, logs):
-        if all(math.isfinite(float(value)) for value in (logs or {}).values()):
+        if not all(math.isfinite(float(value)) for value in (logs or {}).values()):
+            return
+        try:
             save_backup(self.model, self.path, step=self.step, metadata=self.metadata)
+        except ValueError as error:  # a non-finite variable: keep the last backup
+            print(f"keras_gan: {error}", file=sys.stderr)

@@ -252,13 +252,22 @@ class TerminateOnNaN(keras.callbacks.TerminateOnNaN):
 
     Keras's ``TerminateOnNaN`` reads only ``logs["loss"]``, which a GAN does
     not log, so on a GAN the stock callback never fires. This one checks both
-    losses and otherwise behaves the same (``raise_error`` included).
+    losses and otherwise behaves the same (``raise_error`` included); after a
+    stop, ``stopped`` says which loss diverged at which batch (else None).
     """
+
+    def __init__(self, raise_error=False):
+        super().__init__(raise_error=raise_error)
+        self.stopped = None
+
+    def on_train_begin(self, logs=None):
+        self.stopped = None
 
     def on_batch_end(self, batch, logs=None):
         for name in ("d_loss", "g_loss"):
             value = (logs or {}).get(name)
             if value is not None and not np.isfinite(value):
+                self.stopped = f"{name} (at batch {batch} of the epoch)"
                 super().on_batch_end(batch, {"loss": value})
                 return
 
@@ -270,23 +279,77 @@ class TensorBoard(keras.callbacks.TensorBoard):
     condition (record only when the batch counter is a multiple of
     ``update_freq``) active at the epoch end, so epoch scalars are silently
     dropped unless an epoch ends on such a step. Here they are always written.
-    The stock callback also counts batch steps from 0 in every ``fit``; pass
-    ``initial_step`` (steps already trained) when resuming.
+    The stock callback also counts batch steps from 0 in every ``fit``; this
+    one starts from the steps the GAN has already trained (its generator
+    optimizer's step counter), so a resumed run logs on from where it was.
 
     Args:
         log_dir: the log directory.
-        initial_step: batch step of the first batch of this ``fit``, minus one.
         **kwargs: ``keras.callbacks.TensorBoard`` arguments.
     """
 
-    def __init__(self, log_dir="logs", *, initial_step=0, **kwargs):
-        super().__init__(log_dir, **kwargs)
-        self.initial_step = initial_step
-
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)
-        self._global_train_batch = self.initial_step
+        steps = self.model.generator_optimizer.iterations
+        self._global_train_batch = int(keras.ops.convert_to_numpy(steps.value))
 
     def on_epoch_end(self, epoch, logs=None):
         with tf.summary.record_if(True):
             super().on_epoch_end(epoch, logs)
+
+
+def monitoring_callbacks(
+    real_images,
+    log_dir,
+    *,
+    png_dir=None,
+    log_every_steps=None,
+    samples_every_epochs=1,
+    histograms_every_epochs=None,
+    collapse_threshold=None,
+    stop_on_collapse=False,
+    use_ema=False,
+):
+    """The monitoring of ``keras-gan train``, as a list of callbacks.
+
+    ``TensorBoard`` (epoch scalars, plus batch scalars every
+    ``log_every_steps``), a ``SampleGrid`` every ``samples_every_epochs`` (0 or
+    None: off), ``LogitHistograms`` every ``histograms_every_epochs`` (off by
+    default) and a ``ModeCollapseMonitor`` when ``collapse_threshold`` is set.
+    The collapse monitor comes first so that ``TensorBoard`` logs its
+    ``diversity`` with the epoch scalars.
+
+    Args:
+        real_images: real images in the generator's pixel range.
+        log_dir: TensorBoard log directory.
+        png_dir: folder for the sample grids' PNG files, or None.
+        use_ema: grids and the collapse monitor draw from the EMA generator.
+    """
+    hooks = []
+    if collapse_threshold is not None:
+        hooks.append(
+            ModeCollapseMonitor(
+                real_images,
+                threshold=collapse_threshold,
+                num_samples=min(64, len(real_images)),
+                stop_on_collapse=stop_on_collapse,
+                use_ema=use_ema,
+            )
+        )
+    hooks.append(TensorBoard(log_dir, update_freq=log_every_steps or "epoch"))
+    if samples_every_epochs:
+        hooks.append(
+            SampleGrid(
+                log_dir,
+                png_dir=png_dir,
+                every_epochs=samples_every_epochs,
+                use_ema=use_ema,
+            )  # fmt: skip
+        )
+    if histograms_every_epochs:
+        hooks.append(
+            LogitHistograms(
+                real_images[:256], log_dir, every_epochs=histograms_every_epochs
+            )
+        )
+    return hooks

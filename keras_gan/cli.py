@@ -7,7 +7,7 @@ and a ``_run_<name>`` function that imports the module doing the work.
 import argparse
 import sys
 
-from keras_gan import execution
+from keras_gan import execution, litert, losses, networks
 
 
 def _add_train(subparsers):
@@ -31,41 +31,47 @@ def _add_train(subparsers):
         "--batch-size", type=int, default=64, help="m, images per discriminator update"
     )
     parser.add_argument(
+        "--seed",
+        type=int,
+        help="makes the run reproducible (enables TensorFlow op determinism); "
+        "a resumed run keeps its backup's seed",
+    )
+    _add_model_arguments(parser)
+    _add_execution_arguments(parser)
+    _add_monitoring_arguments(parser)
+    parser.set_defaults(run=_run_train)
+
+
+def _add_model_arguments(parser):
+    group = parser.add_argument_group("the GAN")
+    group.add_argument(
         "--discriminator-steps",
         type=int,
         default=1,
         help="k, discriminator updates per generator update (default: 1)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--generator-loss",
-        choices=["non_saturating", "minimax"],
+        choices=sorted(losses.GENERATOR_LOSSES),
         default="non_saturating",
         help="generator objective (default: non_saturating)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--network",
-        choices=["dcgan", "paper"],
+        choices=sorted(networks.NETWORKS),
         default="dcgan",
         help="reference networks: DCGAN, or the paper's MNIST MLPs (default: dcgan)",
     )
-    parser.add_argument("--latent-dim", type=int, default=100, help="default: 100")
-    parser.add_argument(
+    group.add_argument("--latent-dim", type=int, default=100, help="default: 100")
+    group.add_argument(
         "--width", type=int, help="capacity of the dcgan networks (default: 64)"
     )
-    parser.add_argument(
+    group.add_argument(
         "--ema-decay",
         type=float,
         help="keep a moving average of the generator (e.g. 0.999); grids and "
         "samples.png then come from it",
     )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        help="makes the run reproducible (enables TensorFlow op determinism)",
-    )
-    _add_execution_arguments(parser)
-    _add_monitoring_arguments(parser)
-    parser.set_defaults(run=_run_train)
 
 
 def _add_execution_arguments(parser):
@@ -134,30 +140,50 @@ def _add_monitoring_arguments(parser):
 
 
 def _run_train(args):
-    from keras_gan.training import train
+    import os
 
-    train(
-        args.dataset,
-        output_dir=args.output_dir,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        discriminator_steps=args.discriminator_steps,
-        generator_loss=args.generator_loss,
-        network=args.network,
-        latent_dim=args.latent_dim,
-        width=args.width,
-        ema_decay=args.ema_decay,
-        seed=args.seed,
-        data_dir=args.data_dir,
+    from keras_gan import backup, callbacks, data, training
+
+    # The seed comes first: a resumed run must rebuild its GAN with the
+    # backup's seed, the seed of its initial weights, noise and data order.
+    seed = backup.run_seed(args.output_dir, args.seed)
+    images, _ = data.load_arrays(args.dataset, data_dir=args.data_dir)
+    if args.seed is not None:
+        execution.make_reproducible(seed)
+    execution.set_precision(args.precision)
+    strategy = execution.make_strategy(args.distribute)
+    with strategy.scope():
+        gan = networks.build_gan(
+            images.shape[1:],
+            network=args.network,
+            latent_dim=args.latent_dim,
+            width=args.width,
+            discriminator_steps=args.discriminator_steps,
+            generator_loss=args.generator_loss,
+            seed=seed,
+            ema_decay=args.ema_decay,
+        )
+        gan.compile(track_gradient_norms=args.gradient_norms)
+    output_dir = execution.worker_output_dir(args.output_dir, strategy)
+    monitors = callbacks.monitoring_callbacks(
+        data.rescale(images, networks.output_range(gan.generator)),
+        os.path.join(output_dir, "logs"),
+        png_dir=os.path.join(output_dir, "samples"),
         log_every_steps=args.log_every_steps,
         samples_every_epochs=args.samples_every_epochs,
         histograms_every_epochs=args.histograms_every_epochs,
-        track_gradient_norms=args.gradient_norms,
         collapse_threshold=args.collapse_threshold,
         stop_on_collapse=args.stop_on_collapse,
+        use_ema=args.ema_decay is not None,
+    )
+    training.train(
+        gan,
+        images,
+        output_dir=args.output_dir,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        callbacks=monitors,
         backup_every_steps=args.backup_every_steps,
-        distribute=args.distribute,
-        precision=args.precision,
     )
 
 
@@ -175,7 +201,7 @@ def _add_export(subparsers):
     parser.add_argument("--tflite", metavar="FILE", help=".tflite file to write")
     parser.add_argument(
         "--quantize",
-        choices=["none", "float16", "dynamic", "int8"],
+        choices=litert.QUANTIZATIONS,
         default="none",
         help=".tflite weights: float32 (none), float16, int8 weights (dynamic) or "
         "int8 weights and activations (int8, latents-in signature only) "

@@ -5,6 +5,8 @@ on every replica: losses are scaled for the global batch and each replica
 takes its own slice of the global batch's noise (see ``GAN.train_step``).
 """
 
+import os
+
 import keras
 import tensorflow as tf
 
@@ -51,3 +53,25 @@ def in_multi_worker_mode(strategy=None):
     strategy = strategy or tf.distribute.get_strategy()
     in_mode = getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)
     return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and in_mode()
+
+
+def make_reproducible(seed):
+    """Seeds Keras (weights, dropout) and turns on TensorFlow's op determinism.
+
+    Op determinism turns off XLA auto-clustering and some fast kernels.
+    """
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def worker_output_dir(output_dir, strategy):
+    """``output_dir``, or ``output_dir/worker_<index>`` for non-chief workers.
+
+    Under ``multi_worker`` every worker trains the same model; only the first
+    writes to ``output_dir``, so the others never overwrite its files.
+    """
+    resolver = getattr(strategy, "cluster_resolver", None)
+    task_id = getattr(resolver, "task_id", None) or 0
+    if in_multi_worker_mode(strategy) and task_id:
+        return os.path.join(output_dir, f"worker_{task_id}")
+    return output_dir

@@ -1,10 +1,10 @@
 """Image grids: tiling a batch of images into one picture and writing PNGs."""
 
 import math
-import os
-import tempfile
 
 import numpy as np
+
+from keras_gan.saving import atomic_path
 
 
 def to_uint8(images, value_range=(0.0, 1.0)):
@@ -38,20 +38,15 @@ def tile(images, columns=None, padding=1):
 
 
 def save_png(path, image, scale=1):
-    """Writes a uint8 (H, W, C) image to ``path`` atomically, upscaled ``scale``x."""
+    """Writes a uint8 (H, W, C) image to ``path`` atomically, upscaled ``scale``x.
+
+    The file gets the permissions of any file the user creates (the umask's).
+    """
     from PIL import Image
 
     image = np.asarray(image)
     if scale > 1:
         image = image.repeat(scale, axis=0).repeat(scale, axis=1)
     picture = Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(suffix=".png", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            picture.save(file, format="PNG")
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    with atomic_path(path) as temporary:
+        picture.save(temporary, format="PNG")

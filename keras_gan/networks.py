@@ -194,6 +194,43 @@ def dcgan_discriminator(image_shape=(28, 28, 1), *, width=64):
     return keras.Model(images, logits, name="dcgan_discriminator")
 
 
+NETWORKS = {
+    "dcgan": (dcgan_generator, dcgan_discriminator),
+    "paper": (paper_mnist_generator, paper_mnist_discriminator),
+}
+
+
+def build_gan(
+    image_shape, *, network="dcgan", latent_dim=100, width=None, **gan_kwargs
+):
+    """A ``GAN`` (not yet compiled) of reference networks for ``image_shape``.
+
+    Args:
+        image_shape: ``(H, W, C)`` of the real images.
+        network: a name in ``NETWORKS``: ``"dcgan"`` or ``"paper"`` (the
+            paper's MNIST MLPs, of fixed size).
+        latent_dim: size of z.
+        width: capacity of the DCGAN networks (default 64).
+        **gan_kwargs: ``keras_gan.GAN`` arguments (``discriminator_steps``,
+            ``seed``, ``ema_decay``, ...).
+    """
+    from keras_gan.gan import GAN  # gan.py sits above this module
+
+    if network not in NETWORKS:
+        raise ValueError(
+            f"Unknown `network`: {network!r}. Expected one of {sorted(NETWORKS)}."
+        )
+    if width is not None and network != "dcgan":
+        raise ValueError(f"`width` applies to network='dcgan' only; got {network!r}.")
+    make_generator, make_discriminator = NETWORKS[network]
+    sizes = {} if width is None else {"width": width}
+    return GAN(
+        make_generator(latent_dim, tuple(image_shape), **sizes),
+        make_discriminator(tuple(image_shape), **sizes),
+        **gan_kwargs,
+    )
+
+
 def output_range(generator):
     """Returns ``(low, high)``, the pixel range of ``generator``'s images.
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gan import GAN, backup, networks
+from keras_gan import GAN, backup, data, networks
 
 SHAPE = (8, 8, 1)
 
@@ -16,9 +16,7 @@ def _gan(keras_seed, width=4, **kwargs):
     gan = GAN(
         networks.dcgan_generator(8, SHAPE, width=width),
         networks.dcgan_discriminator(SHAPE, width=width),
-        seed=3,
-        ema_decay=0.9,
-        **kwargs,
+        **{"seed": 3, "ema_decay": 0.9, **kwargs},
     )
     gan.compile()
     return gan
@@ -29,13 +27,14 @@ def _images(count=100):
 
 
 def _batches(**kwargs):
-    return backup.epoch_batches(_images(), step_batch_size=16, seed=5, **kwargs)
+    return data.epoch_batches(_images(), step_batch_size=16, seed=5, **kwargs)
 
 
 def test_training_variables_cover_seeds_ema_optimizers_and_metrics():
     gan = _gan(0)
-    ids = {id(variable) for variable in backup.training_variables(gan)}
-    assert len(ids) == len(backup.training_variables(gan))
+    keyed = backup.keyed_variables(gan)
+    ids = {id(variable) for variable in keyed.values()}
+    assert len(ids) == len(keyed)
     seed_states = [
         generator.state
         for layer in gan.discriminator.layers
@@ -67,7 +66,7 @@ class _StopAt(keras.callbacks.Callback):
 
 def test_resume_mid_epoch_matches_an_uninterrupted_run(tmp_path):
     path = tmp_path / "backup.npz"
-    per_epoch = backup.steps_per_epoch(100, 16)  # 6
+    per_epoch = 100 // 16  # 6
     reference = _gan(0)
     reference.fit(_batches(start_epoch=0, end_epoch=2), epochs=2,
                   steps_per_epoch=per_epoch, verbose=0)  # fmt: skip
@@ -89,8 +88,8 @@ def test_resume_mid_epoch_matches_an_uninterrupted_run(tmp_path):
                 verbose=0)  # fmt: skip
     # Everything, including the epoch's running metric averages.
     for expected, actual in zip(
-        backup.training_variables(reference),
-        backup.training_variables(resumed),
+        backup.keyed_variables(reference).values(),
+        backup.keyed_variables(resumed).values(),
         strict=True,
     ):
         np.testing.assert_array_equal(expected.numpy(), actual.numpy())
@@ -149,6 +148,19 @@ def test_restoring_into_another_model_names_the_problem(tmp_path):
     backup.save_backup(_gan(0), path, step=1)
     with pytest.raises(ValueError, match="another model or configuration"):
         backup.restore_backup(_gan(0, width=8), path)
+    wider = _gan(0, width=8)
+    with pytest.raises(
+        ValueError, match=r"shape \(4, 4, 1, 4\) for 'discriminator/conv2d/kernel'"
+    ):
+        backup.restore_backup(wider, path)
+    before = [v.numpy() for v in wider.generator.weights]
+    assert all(
+        np.array_equal(a, v.numpy())
+        for a, v in zip(before, wider.generator.weights, strict=True)
+    )
+    with pytest.raises(ValueError, match="holds no 'ema_generator/"):
+        backup.save_backup(_gan(0, ema_decay=None), path, step=1)
+        backup.restore_backup(_gan(0), path)
 
 
 def test_non_finite_logs_do_not_replace_a_good_backup(tmp_path):
@@ -175,13 +187,43 @@ def test_epoch_order_is_a_pure_function_of_seed_and_epoch():
     second = np.concatenate(two_epochs[6:]).reshape(96, -1)
     assert len(np.unique(first, axis=0)) == 96  # a permutation, 4 dropped
     assert not np.array_equal(first, second)  # reshuffled every epoch
-    other_seed = backup.epoch_batches(
+    other_seed = data.epoch_batches(
         _images(), step_batch_size=16, seed=6, start_epoch=0, end_epoch=1
     )
     assert not np.array_equal(_as_list(other_seed)[0], two_epochs[0])
 
 
 def test_epoch_batches_rejects_batches_larger_than_the_data():
-    with pytest.raises(ValueError, match="step_batch_size"):
-        backup.epoch_batches(_images(10), step_batch_size=16, seed=0,
-                             start_epoch=0, end_epoch=1)  # fmt: skip
+    with pytest.raises(ValueError, match="16 images per training step, but the"):
+        data.epoch_batches(_images(10), step_batch_size=16, seed=0,
+                           start_epoch=0, end_epoch=1)  # fmt: skip
+
+
+def test_from_array_visits_the_data_in_the_resume_order():
+    images = (_images() + 1) / 2
+    pipeline = data.from_array(images, batch_size=16, value_range=(-1, 1), seed=5)
+    # Two passes, as two epochs of fit take them.
+    from_array = [*_as_list(pipeline), *_as_list(pipeline)]
+    np.testing.assert_allclose(
+        np.stack(from_array),
+        np.stack(_as_list(_batches(start_epoch=0, end_epoch=2))),
+        atol=1e-6,
+    )
+
+
+def test_fit_plan_finishes_an_interrupted_epoch_first():
+    assert backup.fit_plan(0, 10, 3) == [(0, 3, 0)]
+    assert backup.fit_plan(14, 10, 3) == [(1, 2, 4), (2, 3, 0)]
+    assert backup.fit_plan(24, 10, 3) == [(2, 3, 4)]
+    assert backup.fit_plan(30, 10, 3) == []
+
+
+def test_a_non_finite_state_is_never_backed_up(tmp_path):
+    path = tmp_path / "backup.npz"
+    gan = _gan(0)
+    backup.save_backup(gan, path, step=1)
+    kernel = gan.generator.trainable_weights[0]
+    kernel.assign(np.full(kernel.shape, np.inf, "float32"))
+    with pytest.raises(ValueError, match="generator/dense/kernel is not finite"):
+        backup.save_backup(gan, path, step=2)
+    assert backup.read_metadata(path)["step"] == 1

@@ -59,3 +59,151 @@ def test_bad_arguments_give_a_one_line_error(tmp_path, capsys):
     )
     assert code == 2
     assert "none.npz" in capsys.readouterr().err
+
+
+def test_the_train_command_passes_its_flags(monkeypatch, tmp_path):
+    from keras_gan import callbacks, training
+
+    received = {}
+    monkeypatch.setattr(
+        training, "train", lambda gan, images, **kw: received.update(kw, gan=gan)
+    )
+    flags = [
+        "train", "--output-dir", str(tmp_path), "--width", "4", "--ema-decay", "0.99",
+        "--log-every-steps", "5", "--samples-every-epochs", "2",
+        "--histograms-every-epochs", "3", "--gradient-norms",
+        "--collapse-threshold", "0.2", "--stop-on-collapse",
+        "--backup-every-steps", "50", "--discriminator-steps", "2",
+        "--batch-size", "16", "--epochs", "3", "--seed", "11",
+    ]  # fmt: skip
+    assert cli.main(flags) == 0
+    gan = received.pop("gan")
+    assert (gan.ema_decay, gan.discriminator_steps, gan.seed) == (0.99, 2, 11)
+    assert gan.track_gradient_norms
+    assert (received["epochs"], received["batch_size"]) == (3, 16)
+    assert received["backup_every_steps"] == 50
+    kinds = {type(hook): hook for hook in received["callbacks"]}
+    assert kinds[callbacks.TensorBoard].update_freq == 5
+    assert kinds[callbacks.SampleGrid].every_epochs == 2
+    assert kinds[callbacks.SampleGrid].use_ema
+    assert kinds[callbacks.LogitHistograms].every_epochs == 3
+    monitor = kinds[callbacks.ModeCollapseMonitor]
+    assert (monitor.threshold, monitor.stop_on_collapse) == (0.2, True)
+
+
+def test_choices_come_from_the_registries():
+    from keras_gan import litert, losses, networks
+
+    train = cli.build_parser()._subparsers._group_actions[0].choices["train"]
+    choices = {action.dest: action.choices for action in train._actions}
+    assert choices["generator_loss"] == sorted(losses.GENERATOR_LOSSES)
+    assert choices["network"] == sorted(networks.NETWORKS)
+    export = cli.build_parser()._subparsers._group_actions[0].choices["export"]
+    choices = {action.dest: action.choices for action in export._actions}
+    assert tuple(choices["quantize"]) == litert.QUANTIZATIONS
+
+
+def _earlier_outputs(output_dir):
+    output_dir.mkdir(exist_ok=True)
+    (output_dir / "gan.keras").write_bytes(b"an earlier model")
+    (output_dir / "samples.png").write_bytes(b"an earlier grid")
+    return {path.name: path.read_bytes() for path in output_dir.iterdir()}
+
+
+def _npz(path, **arrays):
+    np.savez(path, **arrays)
+    return str(path)
+
+
+def _bad_inputs(tmp_path):
+    pixels = np.zeros((20, 8, 8), "float32")
+    pixels[3, 2, 1] = np.nan
+    return {
+        "nan": (
+            ["--dataset", _npz(tmp_path / "nan.npz", x_train=pixels)],
+            "holds 1 NaN or infinite values (the first in image 3)",
+        ),
+        "inf": (
+            ["--dataset", _npz(tmp_path / "inf.npz", x_train=pixels * 0 + np.inf)],
+            "NaN or infinite",
+        ),
+        "empty": (
+            ["--dataset", _npz(tmp_path / "empty.npz", x_train=pixels[:0])],
+            "holds no images (shape (0, 8, 8, 1))",
+        ),
+        "batch": (
+            ["--batch-size", "1000", "--discriminator-steps", "2"],
+            "2000 images per training step, but the dataset has only 1797",
+        ),
+        "not_zip": (
+            ["--dataset", str(tmp_path / "plain.npz")],
+            "is not a NumPy .npz archive (it is not a zip file)",
+        ),
+        "epochs": (["--epochs", "-1"], "must be an integer >= 1. Received: -1"),
+    }  # fmt: skip
+
+
+def test_bad_inputs_give_one_line_errors_and_leave_outputs_alone(tmp_path, capsys):
+    (tmp_path / "plain.npz").write_text("not a zip")
+    for name, (flags, message) in _bad_inputs(tmp_path).items():
+        output_dir = tmp_path / f"out_{name}"
+        before = _earlier_outputs(output_dir)
+        code = cli.main(
+            ["train", "--output-dir", str(output_dir), "--width", "4", *flags]
+        )
+        error = capsys.readouterr().err
+        assert code == 2, name
+        assert message in error, (name, error)
+        assert error.startswith("keras-gan: error:") and error.count("\n") == 1, error
+        after = {path.name: path.read_bytes() for path in output_dir.iterdir()}
+        assert after == before, name
+
+
+def test_bad_input_exits_with_code_2_from_the_console_script(tmp_path):
+    result = _keras_gan("train", "--output-dir", str(tmp_path), "--epochs", "-1")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "keras-gan: error: `epochs` must be an integer >= 1. Received: -1"
+    )
+
+
+class _Poison(keras.callbacks.Callback):
+    """Makes the discriminator's weights NaN at one batch, as a divergence would."""
+
+    def __init__(self, epoch, batch):
+        super().__init__()
+        self.at, self.epoch = (epoch, batch), None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if (self.epoch, batch) == self.at:
+            kernel = self.model.discriminator.trainable_weights[0]
+            kernel.assign(np.full(kernel.shape, np.nan, "float32"))
+
+
+def test_a_diverging_run_stops_with_an_error_and_keeps_good_files(
+    tmp_path, capsys, monkeypatch
+):
+    from keras_gan import backup, callbacks
+
+    flags = ["train", "--output-dir", str(tmp_path), "--width", "4",
+             "--batch-size", "64", "--samples-every-epochs", "1"]  # fmt: skip
+    assert cli.main([*flags, "--epochs", "1"]) == 0
+    good = {
+        name: (tmp_path / name).read_bytes() for name in ("gan.keras", "samples.png")
+    }
+    monitoring = callbacks.monitoring_callbacks
+    monkeypatch.setattr(
+        callbacks, "monitoring_callbacks",
+        lambda *a, **k: [*monitoring(*a, **k), _Poison(epoch=1, batch=5)],
+    )  # fmt: skip
+    code = cli.main([*flags, "--epochs", "3"])
+    error = capsys.readouterr().err
+    assert code == 2
+    assert "Training diverged: d_loss (at batch 6 of the epoch)" in error, error
+    for name, content in good.items():
+        assert (tmp_path / name).read_bytes() == content, name
+    assert backup.read_metadata(tmp_path / "backup.npz")["step"] == 1797 // 64
+    assert not (tmp_path / "samples" / "epoch_0002.png").exists()

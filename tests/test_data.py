@@ -87,3 +87,29 @@ def test_from_array_batches_k_times_m_in_the_generator_range(k):
     assert len(np.unique(seen[:, 0, 0, 0])) == len(seen)  # no image repeated
     with pytest.raises(ValueError, match="batch_size"):
         data.from_array(images, batch_size=60)
+
+
+def test_bad_npz_files_are_named_with_what_is_wrong(tmp_path):
+    (tmp_path / "text.npz").write_text("not a zip")
+    with pytest.raises(ValueError, match="is not a NumPy .npz archive"):
+        data.load_arrays(tmp_path / "text.npz")
+    np.savez(tmp_path / "empty.npz", x_train=np.zeros((0, 28, 28), "uint8"))
+    with pytest.raises(ValueError, match=r"empty.npz:x_train` holds no images"):
+        data.load_arrays(tmp_path / "empty.npz")
+    pixels = np.full((5, 4, 4), 0.5, "float32")
+    pixels[2, 0, 0] = np.inf
+    np.savez(tmp_path / "inf.npz", x_train=pixels)
+    with pytest.raises(
+        ValueError, match="1 NaN or infinite values .the first in image 2"
+    ):
+        data.load_arrays(tmp_path / "inf.npz")
+    np.savez(tmp_path / "range.npz", x_train=pixels.clip(0, 2))
+    with pytest.raises(ValueError, match=r"must lie in \[0, 1\].*\[0.5, 2\]"):
+        data.load_arrays(tmp_path / "range.npz")
+
+
+def test_from_array_refuses_non_finite_images():
+    images = np.full((8, 4, 4, 1), 0.5, "float32")
+    images[1] = np.nan
+    with pytest.raises(ValueError, match="16 NaN or infinite values"):
+        data.from_array(images, batch_size=4)

@@ -1,3 +1,6 @@
+import os
+import stat
+
 import numpy as np
 from PIL import Image
 
@@ -25,3 +28,13 @@ def test_save_png_round_trips_and_leaves_no_temporary(tmp_path):
     assert loaded.shape == (4, 4, 3)
     np.testing.assert_array_equal(loaded[::2, ::2], picture)
     assert [path.name for path in tmp_path.iterdir()] == ["grid.png"]
+
+
+def test_png_files_follow_the_umask(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        images.save_png(tmp_path / "grid.png", np.zeros((4, 4, 1), "uint8"))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(tmp_path / "grid.png").st_mode) == 0o644
+    assert os.listdir(tmp_path) == ["grid.png"]
