@@ -45,7 +45,7 @@ def _three_draws(seed, step, phase):
 def test_uniform_stream_is_reproducible_and_each_key_differs():
     first, second, small = [x.numpy() for x in _three_draws(3, tf.constant(7), 1)]
     again = [x.numpy() for x in _three_draws(3, 7, 1)]
-    for got, expected in zip(again, (first, second, small)):
+    for got, expected in zip(again, (first, second, small), strict=True):
         np.testing.assert_array_equal(got, expected)
     assert small.shape == (2, 1, 1, 1) and small.dtype == np.float32
     # The i-th call, the step, the phase and the seed each change the noise.
@@ -66,7 +66,7 @@ def test_uniform_stream_is_the_same_eagerly_in_graphs_and_under_xla():
     for jit_compile in (False, True):
         compiled = tf.function(_three_draws, jit_compile=jit_compile)
         got = compiled(tf.constant(5), tf.constant(11), tf.constant(0))
-        for value, expected in zip(got, eager):
+        for value, expected in zip(got, eager, strict=True):
             np.testing.assert_array_equal(value.numpy(), expected)
 
 
