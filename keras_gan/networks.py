@@ -27,28 +27,42 @@ class Maxout(layers.Layer):
         units: number of output units.
         pieces: number of linear pieces each unit takes the max over.
         kernel_initializer: initializer of the affine maps.
+        spectral_norm: wrap the affine maps, one ``(inputs, units * pieces)``
+            kernel, in ``keras.layers.SpectralNormalization``. Its spectral
+            norm bounds every piece's, so the unit stays 1-Lipschitz.
 
     Example:
     >>> Maxout(240, pieces=5)(keras.ops.ones((2, 784))).shape
     (2, 240)
     """
 
-    def __init__(self, units, pieces=5, kernel_initializer="glorot_uniform", **kwargs):
+    def __init__(
+        self,
+        units,
+        pieces=5,
+        kernel_initializer="glorot_uniform",
+        spectral_norm=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.units = units
         self.pieces = pieces
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.spectral_norm = spectral_norm
 
     def build(self, input_shape):
-        self.dense = layers.Dense(
+        dense = layers.Dense(
             self.units * self.pieces,
             kernel_initializer=self.kernel_initializer,
             name="affine",
         )
+        self.dense = _spectrally_normalised(dense, self.spectral_norm)
         self.dense.build(input_shape)
 
-    def call(self, inputs):
-        pieces = ops.reshape(self.dense(inputs), (-1, self.units, self.pieces))
+    def call(self, inputs, training=None):
+        # `training` reaches spectral normalisation's power iteration.
+        affine = self.dense(inputs, training=training)
+        pieces = ops.reshape(affine, (-1, self.units, self.pieces))
         return ops.max(pieces, axis=-1)
 
     def compute_output_shape(self, input_shape):
@@ -60,6 +74,7 @@ class Maxout(layers.Layer):
             "units": self.units,
             "pieces": self.pieces,
             "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "spectral_norm": self.spectral_norm,
         }
 
 
@@ -124,24 +139,31 @@ def init_output_bias(generator, images):
     dense[-1].bias.assign(np.log(means / (1.0 - means)).astype("float32"))
 
 
-def paper_mnist_discriminator(image_shape=(28, 28, 1)):
+def paper_mnist_discriminator(image_shape=(28, 28, 1), *, spectral_norm=False):
     """The MNIST discriminator of Goodfellow et al. (2014): a maxout MLP.
 
     Dropout 0.2 on the input, Maxout(240 x 5) -> dropout 0.5 -> Maxout(240 x 5)
     -> dropout 0.5 -> one logit, with the paper's small initial weights,
     uniform in [-0.005, 0.005].
+
+    Args:
+        image_shape: shape of the images it judges.
+        spectral_norm: spectrally normalise both maxout layers (their affine
+            maps) and the logit layer; not in the paper.
     """
     initializer = keras.initializers.RandomUniform(-0.005, 0.005)
+    maxout = {"pieces": 5, "kernel_initializer": initializer}
     images = keras.Input(image_shape, name="images")
     x = layers.Flatten()(images)
     x = layers.Dropout(0.2)(x)
-    x = Maxout(240, pieces=5, kernel_initializer=initializer)(x)
+    x = Maxout(240, spectral_norm=spectral_norm, **maxout)(x)
     x = layers.Dropout(0.5)(x)
-    x = Maxout(240, pieces=5, kernel_initializer=initializer)(x)
+    x = Maxout(240, spectral_norm=spectral_norm, **maxout)(x)
     x = layers.Dropout(0.5)(x)
     logits = layers.Dense(
         1, dtype="float32", kernel_initializer=initializer, name="logits"
-    )(x)
+    )
+    logits = _spectrally_normalised(logits, spectral_norm)(x)
     return keras.Model(images, logits, name="paper_discriminator")
 
 
@@ -174,23 +196,30 @@ def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), *, width=64):
     return keras.Model(latents, images, name="dcgan_generator")
 
 
-def dcgan_discriminator(image_shape=(28, 28, 1), *, width=64):
+def dcgan_discriminator(image_shape=(28, 28, 1), *, width=64, spectral_norm=False):
     """A DCGAN discriminator (Radford et al. 2016) for square images.
 
     Two stride-2 convolutions with leaky ReLU (slope 0.2) and dropout, then one
     logit. No batch norm: D sees real and generated batches separately, and
     batch statistics would let it tell them apart by the batch, not the image.
+
+    Args:
+        image_shape: ``(S, S, C)`` of the images it judges.
+        width: channel count of the first convolution; capacity knob.
+        spectral_norm: wrap both convolutions and the logit layer in
+            ``keras.layers.SpectralNormalization`` (SN-GAN).
     """
     _square_side(image_shape)
     images = keras.Input(image_shape, name="images")
-    x = layers.Conv2D(width, 4, strides=2, padding="same")(images)
-    x = layers.LeakyReLU(0.2)(x)
-    x = layers.Dropout(0.3)(x)
-    x = layers.Conv2D(2 * width, 4, strides=2, padding="same")(x)
-    x = layers.LeakyReLU(0.2)(x)
-    x = layers.Dropout(0.3)(x)
+    x = images
+    for filters in (width, 2 * width):
+        conv = layers.Conv2D(filters, 4, strides=2, padding="same")
+        x = _spectrally_normalised(conv, spectral_norm)(x)
+        x = layers.LeakyReLU(0.2)(x)
+        x = layers.Dropout(0.3)(x)
     x = layers.Flatten()(x)
-    logits = layers.Dense(1, dtype="float32", name="logits")(x)
+    logits = layers.Dense(1, dtype="float32", name="logits")
+    logits = _spectrally_normalised(logits, spectral_norm)(x)
     return keras.Model(images, logits, name="dcgan_discriminator")
 
 
@@ -248,6 +277,21 @@ def output_range(generator):
         f"Cannot tell the pixel range of generator {generator.name!r}: its last "
         "activation is not 'sigmoid' ([0, 1]) or 'tanh' ([-1, 1]). End the "
         "generator with one of them, or pass the range explicitly."
+    )
+
+
+def _spectrally_normalised(layer, spectral_norm):
+    """``layer``, in spectral normalisation if asked (Miyato et al. 2018).
+
+    ``keras.layers.SpectralNormalization`` divides the kernel by its largest
+    singular value, estimated by one power iteration per ``training=True``
+    call. The wrapper takes the layer's name and dtype policy, so a float32
+    logit layer still computes (and returns) float32 under mixed precision.
+    """
+    if not spectral_norm:
+        return layer
+    return layers.SpectralNormalization(
+        layer, dtype=layer.dtype_policy, name=layer.name
     )
 
 

@@ -5,6 +5,8 @@ restored from a checkpoint draws exactly the noise it would have drawn, and a
 seed names the same latents eagerly, in graphs, under XLA and on every replica.
 """
 
+import itertools
+
 import tensorflow as tf
 
 _NOISE_SALT = 0x6B67  # separates the training noise stream from `sample(seed=...)`
@@ -71,3 +73,68 @@ def training_noise(seed, step, phase, batch_size, latent_dim):
         return noise
     start = replica.replica_id_in_sync_group * batch_size
     return noise[start : start + batch_size]
+
+
+_UNIFORM_SALT = 0x7573  # separates `uniform_stream` from the latent noise
+
+
+def uniform_stream(seed, step, phase):
+    """A source of U(0, 1) noise for one phase of one training step.
+
+    For the random parts of a step other than the latents: the interpolation
+    weights of a gradient penalty, the offsets of DiffAugment. Returns
+    ``draw(shape)``, whose i-th call gives float32 uniforms strictly inside
+    (0, 1) keyed on ``(seed, step, phase, i)``: every call draws fresh noise,
+    and the noise is a pure function of the step, so a resumed run draws what
+    it would have drawn. Make the stream inside the step and call ``draw`` in
+    a fixed Python order: ``i`` counts calls while tracing, as eagerly.
+
+    The first axis of ``shape`` is the batch: under tf.distribute each replica
+    takes its slice of the noise of the global batch, as ``training_noise``
+    does, so N replicas draw what one device would.
+
+    Args:
+        seed: the GAN's integer noise seed (an int or an integer tensor).
+        step: the optimizer step (a variable or tensor).
+        phase: which update of the step the noise is for.
+
+    Example:
+    >>> draw = uniform_stream(seed=1, step=0, phase=0)
+    >>> epsilon = draw((16, 1, 1, 1))  # one weight per image
+    """
+    key = tf.stack([tf.cast(seed, "int64"), tf.constant(_UNIFORM_SALT, "int64")])
+    for value in (step, phase):
+        key = _fold_in(key, value)
+    calls = itertools.count()
+
+    def draw(shape):
+        call_key = _fold_in(key, next(calls))
+        return _replica_rows(
+            lambda rows: uniform_from_bits(_random_bits(rows, call_key)), shape
+        )
+
+    return draw
+
+
+def _fold_in(key, value):
+    return tf.random.experimental.stateless_fold_in(
+        key, tf.cast(value, "int64"), alg="philox"
+    )
+
+
+def _random_bits(shape, key):
+    return tf.random.stateless_uniform(
+        shape, seed=key, minval=None, maxval=None, dtype="uint32", alg="philox"
+    )
+
+
+def _replica_rows(make, shape):
+    """``make(shape)`` for this replica: its rows of the global batch's noise."""
+    replica = tf.distribute.get_replica_context()
+    replicas = replica.num_replicas_in_sync if replica else 1
+    if replicas == 1:
+        return make(shape)
+    rows = shape[0]
+    noise = make((rows * replicas, *shape[1:]))
+    start = replica.replica_id_in_sync_group * rows
+    return noise[start : start + rows]

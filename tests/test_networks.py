@@ -1,8 +1,9 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from keras_gan import networks
+from keras_gan import backend, networks
 
 
 def test_maxout_takes_the_max_over_pieces_and_serializes(tmp_path):
@@ -98,3 +99,84 @@ def test_init_output_bias_rejects_bad_input():
         networks.init_output_bias(generator, np.full((2, 28, 28, 1), 255.0))
     with pytest.raises(ValueError, match="sigmoid"):
         networks.init_output_bias(networks.dcgan_generator(), np.zeros((2, 28, 28, 1)))
+
+
+def _spectral_layers(model):
+    return [
+        layer
+        for layer in model._flatten_layers()
+        if isinstance(layer, keras.layers.SpectralNormalization)
+    ]
+
+
+def _top_singular_value(kernel):
+    kernel = keras.ops.convert_to_numpy(kernel)
+    return np.linalg.svd(kernel.reshape(-1, kernel.shape[-1]), compute_uv=False)[0]
+
+
+SPECTRAL_BUILDERS = {
+    "dcgan": lambda sn: networks.dcgan_discriminator(
+        (8, 8, 1), width=4, spectral_norm=sn
+    ),
+    "paper": lambda sn: networks.paper_mnist_discriminator((8, 8, 1), spectral_norm=sn),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPECTRAL_BUILDERS))
+def test_spectral_norm_wraps_the_discriminators_weight_layers(name):
+    assert _spectral_layers(SPECTRAL_BUILDERS[name](False)) == []
+    wrapped = _spectral_layers(SPECTRAL_BUILDERS[name](True))
+    inner = sorted(type(layer.layer).__name__ for layer in wrapped)
+    expected = {"dcgan": ["Conv2D", "Conv2D", "Dense"], "paper": ["Dense"] * 3}
+    assert inner == expected[name]
+    # The logit layer keeps its name and float32 computation.
+    logits = SPECTRAL_BUILDERS[name](True).get_layer("logits")
+    assert isinstance(logits, keras.layers.SpectralNormalization)
+    assert logits.compute_dtype == "float32"
+
+
+@pytest.mark.parametrize("name", sorted(SPECTRAL_BUILDERS))
+def test_spectral_norm_trains_and_normalises_the_kernels(name):
+    discriminator = SPECTRAL_BUILDERS[name](True)
+    optimizer = keras.optimizers.SGD(0.01)
+    variables = discriminator.trainable_variables
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 8, 8, 1)).astype("float32")
+    vectors = [layer.vector_u for layer in _spectral_layers(discriminator)]
+
+    @tf.function
+    def train_step(images):
+        def loss_fn():
+            return keras.ops.mean(discriminator(images, training=True)), ()
+
+        _, _, gradients = backend.compute_gradients(loss_fn, variables, optimizer)
+        backend.apply_gradients(optimizer, gradients, variables)
+
+    before = [v.numpy() for v in vectors]
+    discriminator(images, training=False)
+    for vector, value in zip(vectors, before, strict=True):
+        np.testing.assert_array_equal(vector.numpy(), value)  # inference: frozen
+    for _ in range(30):
+        train_step(tf.constant(images))
+    assert optimizer.iterations.numpy() == 30
+    for layer, value in zip(_spectral_layers(discriminator), before, strict=True):
+        assert not np.allclose(layer.vector_u.numpy(), value)
+    # One power iteration per training call: the paper MLP's wide kernels,
+    # with close top singular values, need ~200 to converge.
+    normalise = tf.function(lambda: discriminator(images, training=True))
+    for _ in range(200):
+        normalise()
+    for layer in _spectral_layers(discriminator):
+        assert _top_singular_value(layer.kernel) == pytest.approx(1.0, abs=0.005)
+
+
+@pytest.mark.parametrize("name", sorted(SPECTRAL_BUILDERS))
+def test_spectrally_normalised_discriminators_save_and_load(name, tmp_path):
+    discriminator = SPECTRAL_BUILDERS[name](True)
+    images = np.random.default_rng(1).uniform(-1, 1, (3, 8, 8, 1)).astype("float32")
+    discriminator(images, training=True)  # moves the power-iteration vectors
+    discriminator.save(tmp_path / "d.keras")
+    loaded = keras.models.load_model(tmp_path / "d.keras")
+    assert len(_spectral_layers(loaded)) == len(_spectral_layers(discriminator))
+    for saved, restored in zip(discriminator.weights, loaded.weights, strict=True):
+        np.testing.assert_array_equal(saved.numpy(), restored.numpy())
+    np.testing.assert_allclose(loaded(images), discriminator(images), rtol=1e-6)

@@ -6,6 +6,7 @@ from keras_gan.noise import (
     standard_normal,
     training_noise,
     uniform_from_bits,
+    uniform_stream,
 )
 
 
@@ -34,3 +35,44 @@ def test_training_noise_is_a_pure_function_of_seed_step_and_phase():
     for other in (training_noise(2, 5, 0, 4, 3), training_noise(1, 6, 0, 4, 3),
                   training_noise(1, 5, 1, 4, 3), sample_latents(4, 3, 1)):  # fmt: skip
         assert not np.allclose(first, other)
+
+
+def _three_draws(seed, step, phase):
+    draw = uniform_stream(seed, step, phase)
+    return draw((64, 3)), draw((64, 3)), draw((2, 1, 1, 1))
+
+
+def test_uniform_stream_is_reproducible_and_each_key_differs():
+    first, second, small = [x.numpy() for x in _three_draws(3, tf.constant(7), 1)]
+    again = [x.numpy() for x in _three_draws(3, 7, 1)]
+    for got, expected in zip(again, (first, second, small), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert small.shape == (2, 1, 1, 1) and small.dtype == np.float32
+    # The i-th call, the step, the phase and the seed each change the noise.
+    others = [second, _three_draws(3, 8, 1)[0], _three_draws(3, 7, 2)[0],
+              _three_draws(4, 7, 1)[0], training_noise(3, 7, 1, 64, 3)]  # fmt: skip
+    for other in others:
+        assert not np.allclose(first, other)
+
+
+def test_uniform_stream_draws_uniforms_strictly_inside_the_unit_interval():
+    noise = uniform_stream(0, 0, 0)((100000,)).numpy()
+    assert noise.min() > 0 and noise.max() < 1
+    assert abs(noise.mean() - 0.5) < 0.005 and abs(noise.var() - 1 / 12) < 0.002
+
+
+def test_uniform_stream_is_the_same_eagerly_in_graphs_and_under_xla():
+    eager = [x.numpy() for x in _three_draws(5, tf.constant(11), 0)]
+    for jit_compile in (False, True):
+        compiled = tf.function(_three_draws, jit_compile=jit_compile)
+        got = compiled(tf.constant(5), tf.constant(11), tf.constant(0))
+        for value, expected in zip(got, eager, strict=True):
+            np.testing.assert_array_equal(value.numpy(), expected)
+
+
+def test_uniform_stream_accepts_a_symbolic_batch_size():
+    @tf.function(input_signature=[tf.TensorSpec((None, 4))])
+    def weights(images):
+        return uniform_stream(1, 0, 0)((tf.shape(images)[0], 1))
+
+    assert weights(tf.zeros((5, 4))).shape == (5, 1)
