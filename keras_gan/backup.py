@@ -19,19 +19,22 @@ The GAN's training noise is keyed on the generator optimizer's step counter,
 so restoring the optimizers restores the noise stream too.
 """
 
-import glob
-import json
 import math
 import os
-import shutil
 import sys
 
 import keras
 import numpy as np
 
 from keras_gan import data
-from keras_gan.saving import atomic_path
-from keras_gan.state import keyed_variables, run_identity
+from keras_gan.state import (
+    keyed_variables,
+    read_metadata,
+    remove_partial_backups,
+    restore_backup,
+    run_identity,
+    save_backup,
+)
 
 __all__ = [
     "TrainingBackup",
@@ -43,93 +46,6 @@ __all__ = [
     "run_seed",
     "save_backup",
 ]
-
-
-def save_backup(model, path, *, step, metadata=None):
-    """Writes ``model``'s training state and position to ``path`` atomically.
-
-    A kill at any moment leaves either the previous backup or the new one,
-    never a half-written file. A state holding NaN or infinity is refused, so
-    a diverged model never replaces a good backup.
-
-    Args:
-        model: a compiled ``keras.Model`` (e.g. a ``GAN``).
-        path: the ``.npz`` file to write.
-        step: training steps (batches) done so far.
-        metadata: JSON-serializable dict stored beside the arrays.
-
-    Raises:
-        ValueError: a variable is not finite; nothing was written.
-    """
-    arrays = {key: _to_numpy(v) for key, v in keyed_variables(model).items()}
-    for key, array in arrays.items():
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
-            raise ValueError(f"Not backing up step {step}: {key} is not finite.")
-    header = json.dumps({**(metadata or {}), "step": int(step)})
-    with atomic_path(path) as temporary:
-        with open(temporary, "wb") as file:
-            np.savez(file, _metadata=np.array(header), **arrays)
-            file.flush()
-            os.fsync(file.fileno())
-
-
-def _to_numpy(variable):
-    # Under tf.distribute the value is a MirroredVariable, which numpy cannot
-    # convert but which reads itself (its replicas are identical).
-    value = variable.value
-    return value.numpy() if hasattr(value, "numpy") else np.asarray(value)
-
-
-def remove_partial_backups(path):
-    """Deletes staging folders that a kill during ``save_backup`` left beside ``path``.
-
-    Call it only when no other process is writing a backup to ``path``.
-    """
-    folder, name = os.path.split(os.path.abspath(path))
-    for stale in glob.glob(
-        os.path.join(glob.escape(folder), f".{glob.escape(name)}.*")
-    ):
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def read_metadata(path):
-    """The metadata dict of the backup at ``path`` (with its ``step``)."""
-    with np.load(path) as archive:
-        return json.loads(str(archive["_metadata"]))
-
-
-def restore_backup(model, path):
-    """Loads the training state at ``path`` into ``model``; returns its metadata.
-
-    Raises:
-        ValueError: the backup lacks one of the model's variables, holds one
-            the model lacks, or holds one with another shape; the message
-            names the variable. Nothing is assigned then.
-    """
-    variables = keyed_variables(model)
-    with np.load(path) as archive:
-        saved = {name: archive[name] for name in archive.files if name != "_metadata"}
-        metadata = json.loads(str(archive["_metadata"]))
-    missing = sorted(set(variables) - set(saved))
-    extra = sorted(set(saved) - set(variables))
-    if missing or extra:
-        found = f"no {missing[0]!r}" if missing else f"an unknown {extra[0]!r}"
-        raise ValueError(_mismatch(path, found, f"{len(variables)} variables"))
-    for key, variable in variables.items():
-        if tuple(variable.shape) != saved[key].shape:
-            found = f"shape {saved[key].shape} for {key!r}"
-            raise ValueError(_mismatch(path, found, tuple(variable.shape)))
-    for key, variable in variables.items():
-        variable.assign(saved[key])
-    return metadata
-
-
-def _mismatch(path, found, expected):
-    return (
-        f"The backup {path!r} holds {found}, but the model expects {expected}: it "
-        "was written for another model or configuration. Delete it, or resume "
-        "with the configuration that wrote it."
-    )
 
 
 def run_seed(output_dir, seed=None):

@@ -6,7 +6,7 @@ import tensorflow_datasets as tfds
 from conftest import SHARED_DATA
 from PIL import Image
 
-from keras_gan import data
+from keras_gan import data, datasets
 
 MNIST = SHARED_DATA / "mnist.npz"
 
@@ -58,7 +58,7 @@ def test_tfds_names_load_through_tensorflow_datasets():
 
 
 def test_missing_tfds_data_offline_fails_fast_with_a_way_out(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "_can_reach", lambda address, timeout=3.0: False)
+    monkeypatch.setattr(datasets, "_can_reach", lambda address, timeout=3.0: False)
     start = time.monotonic()
     with pytest.raises(RuntimeError, match="no prepared copy of 'mnist'.*\\.npz"):
         data.load_arrays("mnist", data_dir=str(tmp_path))
@@ -113,3 +113,26 @@ def test_from_array_refuses_non_finite_images():
     images[1] = np.nan
     with pytest.raises(ValueError, match="16 NaN or infinite values"):
         data.from_array(images, batch_size=4)
+
+
+def test_stacked_mnist_stacks_three_digits_with_1000_mode_labels(tmp_path):
+    # Digit d is an image filled with d (so each channel names its digit).
+    labels = np.arange(40) % 10
+    digits = np.repeat(labels.astype("uint8") * 20, 16).reshape(40, 4, 4)
+    path = tmp_path / "mnist.npz"
+    np.savez(path, x_train=digits, y_train=labels, x_test=digits, y_test=labels)
+    images, modes = data.load_arrays(f"stacked_mnist:{path}")
+    assert images.shape == (40, 4, 4, 3) and modes.shape == (40,)
+    channels = np.round(images[:, 0, 0, :] * 255 / 20).astype(int)
+    np.testing.assert_array_equal(channels @ np.array([100, 10, 1]), modes)
+    again, _ = data.load_arrays(f"stacked_mnist:{path}")
+    np.testing.assert_array_equal(images, again)  # the same stacking everywhere
+    test, test_modes = data.load_arrays(f"stacked_mnist:{path}", split="test")
+    assert not np.array_equal(test_modes, modes)  # its own stream
+    assert len(np.unique(modes)) > 30
+
+
+def test_stacked_mnist_needs_labelled_one_channel_digits(tmp_path):
+    np.savez(tmp_path / "rgb.npz", x_train=np.zeros((4, 4, 4, 3), "uint8"))
+    with pytest.raises(ValueError, match="needs a one-channel MNIST .npz"):
+        data.load_arrays(f"stacked_mnist:{tmp_path / 'rgb.npz'}")

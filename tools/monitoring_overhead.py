@@ -32,15 +32,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_gan import backup, data, training  # noqa: E402
+from keras_gan import backup, callbacks, data, networks  # noqa: E402
 
 
 def make_setup(name, images, args, folder):
     """A compiled GAN and a function returning fresh callbacks for one fit."""
-    gan = training.build_gan(images.shape[1:], width=args.width, seed=0)
+    gan = networks.build_gan(images.shape[1:], width=args.width, seed=0)
     gan.compile(track_gradient_norms=name == "all")
-    per_epoch = backup.steps_per_epoch(len(images), args.batch_size)
-    options = dict(log_dir=os.path.join(folder, "logs"), png_dir=folder)
+    per_epoch = len(images) // args.batch_size
+    options = dict(png_dir=folder)
     if name == "all":
         options.update(
             log_every_steps=100, histograms_every_epochs=1, collapse_threshold=0.1
@@ -50,7 +50,10 @@ def make_setup(name, images, args, folder):
         if name == "none":
             return []
         return [
-            *training.monitoring_callbacks(images, **options),
+            callbacks.TerminateOnNaN(),
+            *callbacks.monitoring_callbacks(
+                images, os.path.join(folder, "logs"), **options
+            ),
             backup.TrainingBackup(
                 os.path.join(folder, "backup.npz"),
                 steps_per_epoch=per_epoch,
@@ -63,11 +66,11 @@ def make_setup(name, images, args, folder):
 
 def steps_per_second(gan, hooks, images, args, epochs):
     """Times ``fit`` over ``epochs`` epochs of the pipeline ``train`` uses."""
-    batches = backup.epoch_batches(
+    batches = data.epoch_batches(
         images, step_batch_size=args.batch_size, seed=0, start_epoch=0,
         end_epoch=epochs,
     )  # fmt: skip
-    per_epoch = backup.steps_per_epoch(len(images), args.batch_size)
+    per_epoch = len(images) // args.batch_size
     wall, cpu = time.perf_counter(), time.process_time()
     gan.fit(batches, epochs=epochs, steps_per_epoch=per_epoch, callbacks=hooks(),
             shuffle=False, verbose=0)  # fmt: skip
@@ -99,7 +102,7 @@ def main():
             for name in names:
                 rate = steps_per_second(*setups[name], scaled, args, args.epochs)
                 results[name].append(rate)
-    per_epoch = backup.steps_per_epoch(len(scaled), args.batch_size)
+    per_epoch = len(scaled) // args.batch_size
     print(
         f"dataset={args.dataset} images={len(scaled)} steps/epoch={per_epoch} "
         f"width={args.width} timed epochs={args.epochs} repeats={args.repeats}"

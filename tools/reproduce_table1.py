@@ -31,7 +31,6 @@ import keras  # noqa: E402
 
 from keras_gan import GAN, data, evaluation, networks  # noqa: E402
 from keras_gan.saving import save_model  # noqa: E402
-from keras_gan.training import build_gan  # noqa: E402
 
 # Table 1 of the paper: Parzen-window log-likelihood (nats) of MNIST test images.
 PAPER_ROWS = [
@@ -106,7 +105,7 @@ def train_model(name, train_images, *, run_dir, args):
             discriminator_optimizer=paper_optimizer(args.sgd_momentum),
         )
     else:
-        gan = build_gan(
+        gan = networks.build_gan(
             train_images.shape[1:],
             network=network,
             seed=seed,
