@@ -12,26 +12,54 @@ import tensorflow as tf
 _NOISE_SALT = 0x6B67  # separates the training noise stream from `sample(seed=...)`
 
 
-def sample_latents(num_samples, latent_dim, seed):
-    """Standard normal latents, a pure function of ``(num_samples, seed)``.
+# Both have mean 0 and variance 1. "uniform" is the paper's: pylearn2's
+# mnist.yaml draws z uniform on [-sqrt(3), sqrt(3)].
+LATENT_DISTRIBUTIONS = ("normal", "uniform")
+
+
+def check_distribution(distribution):
+    if distribution not in LATENT_DISTRIBUTIONS:
+        raise ValueError(
+            f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS}. "
+            f"Received: {distribution!r}"
+        )
+    return distribution
+
+
+def sample_latents(num_samples, latent_dim, seed, distribution="normal"):
+    """Latents from ``distribution``, a pure function of ``(num_samples, seed)``.
 
     The same function backs ``GAN.sample`` and the exported ``sample``
     signature, so a seed names the same images everywhere.
+
+    Args:
+        num_samples: rows.
+        latent_dim: columns.
+        seed: int or int32 tensor.
+        distribution: ``"normal"`` (N(0, 1)) or ``"uniform"`` (U(-sqrt 3,
+            sqrt 3)); see ``LATENT_DISTRIBUTIONS``.
     """
     seed = tf.cast(tf.stack([seed, 0]), "int64")
-    return standard_normal((num_samples, latent_dim), seed)
+    return latents_from_bits(
+        _random_bits((num_samples, latent_dim), seed), distribution
+    )
 
 
 def standard_normal(shape, seed):
-    """N(0, 1) noise that is the same for a seed eagerly, in graphs and in XLA.
+    """N(0, 1) noise that is the same for a seed eagerly, in graphs and in XLA."""
+    return latents_from_bits(_random_bits(shape, seed), "normal")
+
+
+def latents_from_bits(bits, distribution):
+    """Maps uint32 random bits to latents of ``distribution``.
 
     ``tf.random.stateless_normal`` gives other numbers under XLA; Philox's raw
     bits do not, so the normal is drawn from them by the inverse CDF.
     """
-    bits = tf.random.stateless_uniform(
-        shape, seed=seed, minval=None, maxval=None, dtype="uint32", alg="philox"
-    )
-    return tf.math.ndtri(uniform_from_bits(bits))
+    uniform = uniform_from_bits(bits)
+    if check_distribution(distribution) == "uniform":
+        return (2.0 * uniform - 1.0) * 3.0**0.5
+    return tf.math.ndtri(uniform)
 
 
 def uniform_from_bits(bits):
@@ -45,8 +73,8 @@ def uniform_from_bits(bits):
     return (tf.cast(top, "float32") + 0.5) * (2.0**-23)
 
 
-def training_noise(seed, step, phase, batch_size, latent_dim):
-    """Fresh N(0, I) noise, a pure function of (seed, step, phase, replica).
+def training_noise(seed, step, phase, batch_size, latent_dim, distribution="normal"):
+    """Fresh latents, a pure function of (seed, step, phase, replica).
 
     Keyed on the optimizer step rather than a stateful generator, so a run
     restored from a checkpoint draws exactly the noise it would have. Under
@@ -60,19 +88,15 @@ def training_noise(seed, step, phase, batch_size, latent_dim):
         phase: 0..k-1 for the discriminator updates, k for the generator's.
         batch_size: images per replica.
         latent_dim: size of z.
+        distribution: see ``sample_latents``.
     """
     key = tf.constant([seed, _NOISE_SALT], "int64")
     for value in (step, phase):
-        key = tf.random.experimental.stateless_fold_in(
-            key, tf.cast(value, "int64"), alg="philox"
-        )
-    replica = tf.distribute.get_replica_context()
-    replicas = replica.num_replicas_in_sync if replica else 1
-    noise = standard_normal((batch_size * replicas, latent_dim), key)
-    if replicas == 1:
-        return noise
-    start = replica.replica_id_in_sync_group * batch_size
-    return noise[start : start + batch_size]
+        key = _fold_in(key, value)
+    return _replica_rows(
+        lambda shape: latents_from_bits(_random_bits(shape, key), distribution),
+        (batch_size, latent_dim),
+    )
 
 
 _UNIFORM_SALT = 0x7573  # separates `uniform_stream` from the latent noise

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from keras_gan.noise import (
@@ -76,3 +77,21 @@ def test_uniform_stream_accepts_a_symbolic_batch_size():
         return uniform_stream(1, 0, 0)((tf.shape(images)[0], 1))
 
     assert weights(tf.zeros((5, 4))).shape == (5, 1)
+
+
+def test_uniform_latents_are_the_papers_unit_variance_uniform():
+    from keras_gan.noise import sample_latents, training_noise
+
+    latents = np.asarray(sample_latents(4000, 50, 3, distribution="uniform"))
+    bound = np.sqrt(3.0)
+    assert latents.min() > -bound and latents.max() < bound
+    assert abs(latents.mean()) < 0.01 and abs(latents.var() - 1.0) < 0.01
+    # The same bits as the normal latents of that seed, mapped another way.
+    normal = np.asarray(sample_latents(4000, 50, 3))
+    from scipy.stats import norm
+
+    np.testing.assert_allclose(norm.cdf(normal), (latents / bound + 1) / 2, atol=2e-6)
+    noise = training_noise(1, 0, 0, 8, 4, distribution="uniform")
+    assert np.abs(np.asarray(noise)).max() < bound
+    with pytest.raises(ValueError, match="latent_distribution"):
+        sample_latents(2, 2, 0, distribution="cauchy")
