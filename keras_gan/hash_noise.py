@@ -18,6 +18,9 @@ The stream (a function of ``seed`` and the element index only):
 3. ``u[c] = ((bits[c] >> 8) + 0.5) / 2**24``, uniform in (0, 1).
 4. Box-Muller on consecutive pairs: ``z[i] = sqrt(-2 log u[2i]) * cos(2 pi
    u[2i+1])``, reshaped row-major to ``(num_samples, latent_dim)``.
+   Uniform latents (``hash_latents(..., "uniform")``) are instead
+   ``z[i] = (2 u[i] - 1) * sqrt(3)`` for the first ``num_samples * latent_dim``
+   counters.
 
 These are NOT the values of ``keras_gan.sample_latents``: a seed names one
 set of latents in ``GAN.sample`` and the SavedModel, and another in a
@@ -55,6 +58,26 @@ def _mix(x):
     return tf.bitwise.bitwise_xor(x, _logical_right_shift(x, 16))
 
 
+def hash_latents(num_samples, latent_dim, seed, distribution="normal"):
+    """``hash_normal``, or its uniform counterpart on [-sqrt 3, sqrt 3].
+
+    The latents of an exported ``.tflite`` ``sample`` signature, drawn from
+    the GAN's ``latent_distribution``.
+    """
+    if distribution == "uniform":
+        uniform = _hash_uniform(num_samples * latent_dim, seed)
+        return tf.reshape((2.0 * uniform - 1.0) * 3.0**0.5, (num_samples, latent_dim))
+    return hash_normal(num_samples, latent_dim, seed)
+
+
+def _hash_uniform(count, seed):
+    seed = tf.cast(seed, "int32")
+    key = _mix(tf.bitwise.bitwise_xor(seed, _int32(_SEED_SALT)))
+    counters = tf.range(count, dtype="int32")
+    bits = _mix(tf.bitwise.bitwise_xor(_mix(counters), key))
+    return (tf.cast(_logical_right_shift(bits, 8), "float32") + 0.5) * 2.0**-24
+
+
 def hash_normal(num_samples, latent_dim, seed):
     """Standard normal ``(num_samples, latent_dim)`` float32 noise from ``seed``.
 
@@ -71,12 +94,7 @@ def hash_normal(num_samples, latent_dim, seed):
     >>> hash_normal(2, 3, seed=0).shape
     TensorShape([2, 3])
     """
-    seed = tf.cast(seed, "int32")
-    key = _mix(tf.bitwise.bitwise_xor(seed, _int32(_SEED_SALT)))
-    counters = tf.range(2 * num_samples * latent_dim, dtype="int32")
-    bits = _mix(tf.bitwise.bitwise_xor(_mix(counters), key))
-    uniform = (tf.cast(_logical_right_shift(bits, 8), "float32") + 0.5) * 2.0**-24
-    pairs = tf.reshape(uniform, (-1, 2))
+    pairs = tf.reshape(_hash_uniform(2 * num_samples * latent_dim, seed), (-1, 2))
     radius = tf.sqrt(-2.0 * tf.math.log(pairs[:, 0]))
     angle = pairs[:, 1] * _TWO_PI_HEAD + pairs[:, 1] * _TWO_PI_TAIL
     return tf.reshape(radius * tf.cos(angle), (num_samples, latent_dim))
