@@ -51,3 +51,14 @@ def in_multi_worker_mode(strategy=None):
     strategy = strategy or tf.distribute.get_strategy()
     in_mode = getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)
     return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and in_mode()
+
+
+def worker_logs(logs):
+    """``train_step``'s logs in the shape every strategy can reduce.
+
+    Keras reduces multi-worker logs with ``reduce(MEAN, axis=0)``, which fails
+    on scalars (tensorflow/tensorflow#72388): there they become vectors.
+    """
+    if in_multi_worker_mode():
+        return {name: keras.ops.reshape(value, (1,)) for name, value in logs.items()}
+    return logs

@@ -194,7 +194,7 @@ def _pick_generator(model, use_ema):
     if isinstance(model, (str, os.PathLike)):
         model = _load_gan(os.fspath(model))
     if isinstance(model, GAN):
-        return model._pick_generator(use_ema)
+        return model.pick_generator(use_ema)
     if not isinstance(model, keras.Model):
         raise ValueError(
             "`model` must be a keras_gan.GAN or a generator keras.Model. "
