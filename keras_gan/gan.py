@@ -183,7 +183,7 @@ class GAN(keras.Model):
         return execution.worker_logs(logs)
 
     def _discriminator_update(self, real_images, noise):
-        # Generated outside the gradient computation: D's step leaves G alone.
+        # Outside loss_fn: D's gradients need no record of G's forward pass.
         fake_images = ops.cast(self.generator(noise, training=True), real_images.dtype)
 
         def loss_fn():

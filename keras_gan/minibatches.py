@@ -45,12 +45,12 @@ def split(real_images, discriminator_steps, image_shape):
     k = discriminator_steps
     batch_size = real_images.shape[0]
     if batch_size is None:
-        backend.assert_divisible(
+        batch_size = backend.assert_divisible(
             ops.shape(real_images)[0], k, _indivisible_message("?", k)
         )
     elif batch_size % k:
         raise ValueError(_indivisible_message(batch_size, k))
-    parts = ops.reshape(real_images, (k, -1, *image_shape))
+    parts = ops.reshape(real_images, (k, batch_size // k, *image_shape))
     return [parts[index] for index in range(k)]
 
 

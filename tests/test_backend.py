@@ -92,7 +92,8 @@ def test_gradient_norm_is_the_global_norm():
 _TWO_REPLICAS = """
 import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
-tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+halves = [tf.config.LogicalDeviceConfiguration()] * 2
+tf.config.set_logical_device_configuration(cpu, halves)
 import keras
 from keras_gan import backend
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
@@ -126,6 +127,6 @@ def test_assert_divisible_raises_when_run():
         lambda n: backend.assert_divisible(n, 3, "not divisible"),
         input_signature=[tf.TensorSpec((), "int32")],
     )
-    check(tf.constant(6))
+    assert int(check(tf.constant(6))) == 6
     with pytest.raises(tf.errors.InvalidArgumentError, match="not divisible"):
         check(tf.constant(7))
