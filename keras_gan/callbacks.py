@@ -70,7 +70,7 @@ class SampleGrid(_EveryEpochs):
         every_steps: also write one every this many generator steps.
         columns: images per row; default near-square.
         scale: PNG upscaling factor (TensorBoard gets the unscaled grid).
-        use_ema: draw from ``gan.ema_generator``.
+        use_ema: draw from ``gan.ema_generator`` (see ``GAN.pick_generator``).
     """
 
     def __init__(
@@ -102,7 +102,7 @@ class SampleGrid(_EveryEpochs):
 
     def grid(self):
         """The current grid, a uint8 array (H, W, C)."""
-        generator = self.model.ema_generator if self.use_ema else self.model.generator
+        generator = self.model.pick_generator(self.use_ema)
         latents = sample_latents(self.num_samples, self.model.latent_dim, self.seed)
         samples = keras.ops.convert_to_numpy(generator(latents, training=False))
         pixels = images.to_uint8(samples, networks.output_range(generator))
@@ -144,18 +144,21 @@ class LogitHistograms(_EveryEpochs):
         log_dir: TensorBoard log directory.
         seed: seed of the latents of the generated batch.
         every_epochs: write every this many epochs.
+        use_ema: generate with ``gan.ema_generator`` (see
+            ``GAN.pick_generator``): D judges the images that will be shown.
     """
 
-    def __init__(self, real_images, log_dir, *, seed=0, every_epochs=1):
+    def __init__(self, real_images, log_dir, *, seed=0, every_epochs=1, use_ema=False):
         super().__init__(every_epochs)
         self.real_images = np.asarray(real_images, dtype="float32")
         self.log_dir = log_dir
         self.seed = seed
+        self.use_ema = use_ema
 
     def _run(self, epoch, logs):
         gan = self.model
         latents = sample_latents(len(self.real_images), gan.latent_dim, self.seed)
-        generated = gan.generator(latents, training=False)
+        generated = gan.pick_generator(self.use_ema)(latents, training=False)
         writer = self._summary_writer(self.log_dir, "discriminator")
         with writer.as_default(), tf.summary.record_if(True):
             for name, batch in (("real", self.real_images), ("generated", generated)):
@@ -192,7 +195,7 @@ class ModeCollapseMonitor(_EveryEpochs):
         seed: seed of the latents.
         every_epochs: measure every this many epochs.
         stop_on_collapse: set ``model.stop_training`` on collapse.
-        use_ema: measure ``gan.ema_generator``.
+        use_ema: measure ``gan.ema_generator`` (see ``GAN.pick_generator``).
     """
 
     def __init__(
@@ -227,7 +230,7 @@ class ModeCollapseMonitor(_EveryEpochs):
 
     def diversity(self):
         """The generator's current diversity relative to the real batch."""
-        generator = self.model.ema_generator if self.use_ema else self.model.generator
+        generator = self.model.pick_generator(self.use_ema)
         latents = sample_latents(self.num_samples, self.model.latent_dim, self.seed)
         samples = keras.ops.convert_to_numpy(generator(latents, training=False))
         return float(pairwise_distance(samples) / self.reference)

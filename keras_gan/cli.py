@@ -252,11 +252,10 @@ def _add_sample(subparsers):
 
 
 def _run_sample(args):
-    from keras_gan import export, images
+    from keras_gan import images, sampling
 
-    pixels = export.sample_from(
-        args.model, args.num_samples, args.seed, use_ema=args.ema
-    )
+    sampler = sampling.as_sampler(args.model, use_ema=args.ema)
+    pixels = images.to_uint8(sampler.sample(args.num_samples, args.seed))
     images.save_png(args.output, images.tile(pixels), scale=args.scale)
     print(f"wrote {args.output}: {len(pixels)} images of {pixels.shape[1:]}")
 
@@ -289,6 +288,9 @@ def _add_evaluate(subparsers):
     parser.add_argument(
         "--save-samples", metavar="FILE.npz", help="save the scored samples as x"
     )
+    parser.add_argument(
+        "--ema", action="store_true", help="score a .keras GAN's moving average"
+    )
     parser.set_defaults(run=_run_evaluate)
 
 
@@ -301,6 +303,7 @@ def _run_evaluate(args):
     report = evaluation.evaluate(
         args.model,
         real,
+        use_ema=args.ema,
         num_samples=args.num_samples,
         seed=args.seed,
         output_dir=args.output_dir,

@@ -75,3 +75,14 @@ def worker_output_dir(output_dir, strategy):
     if in_multi_worker_mode(strategy) and task_id:
         return os.path.join(output_dir, f"worker_{task_id}")
     return output_dir
+
+
+def worker_logs(logs):
+    """``train_step``'s logs in the shape every strategy can reduce.
+
+    Keras reduces multi-worker logs with ``reduce(MEAN, axis=0)``, which fails
+    on scalars (tensorflow/tensorflow#72388): there they become vectors.
+    """
+    if in_multi_worker_mode():
+        return {name: keras.ops.reshape(value, (1,)) for name, value in logs.items()}
+    return logs

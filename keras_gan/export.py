@@ -8,12 +8,16 @@ Artifacts and their signatures:
   range, any batch size; ``sample``: ``num_samples`` and ``seed`` int32
   scalars -> ``images`` uint8 ``(n, H, W, C)`` in 0..255 and the ``latents``
   used. Its latents are ``keras_gan.sample_latents``, so ``sample(n, seed)``
-  shows the images of ``GAN.sample(n, seed=seed)``.
+  shows the images of ``GAN.sample(n, seed=seed)``. The pixel range of
+  ``serve``'s images is recorded too: ``tf.saved_model.load(path).value_range``
+  holds ``(low, high)`` as two float32 variables.
 - ``.tflite`` (``export_tflite``), for LiteRT: ``serving_default`` as above
   and ``sample`` as above, but with latents from ``keras_gan.hash_noise``
   (TensorFlow's random ops are not LiteRT builtins), so a seed names other
   images than in the SavedModel. ``quantize="int8"`` files carry
   ``serving_default`` only.
+
+Read either back with ``keras_gan.sampling.as_sampler``.
 """
 
 import dataclasses
@@ -24,9 +28,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gan import hash_noise, images, litert, networks
-from keras_gan.gan import GAN
+from keras_gan import hash_noise, litert, networks
 from keras_gan.noise import sample_latents
+from keras_gan.sampling import load_generator
 from keras_gan.saving import atomic_path
 
 _ERROR_LATENTS = 64  # latents used to measure a .tflite file against Keras
@@ -76,8 +80,14 @@ def export_saved_model(model, path, *, use_ema=False, value_range=None):
     >>> tf.saved_model.load("run/saved_model").sample(
     ...     num_samples=16, seed=0)["images"]
     """
-    generator = _pick_generator(model, use_ema)
+    generator = load_generator(model, use_ema=use_ema)
+    value_range = value_range or networks.output_range(generator)
     archive = _archive(generator, value_range, sample_latents, "serve")
+    # Variables, not an endpoint: a reader gets the range without running
+    # the generator (see keras_gan.sampling).
+    archive.add_variable_collection(
+        "value_range", [tf.Variable(bound, dtype="float32") for bound in value_range]
+    )
     with atomic_path(path) as temporary:
         archive.write_out(temporary, verbose=False)
     return os.fspath(path)
@@ -109,8 +119,9 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
     >>> print(export_tflite(gan, "run/gan.tflite", quantize="float16"))
     """
     litert.check_quantize(quantize)
-    generator = _pick_generator(model, use_ema)
+    generator = load_generator(model, use_ema=use_ema)
     latent_dim = generator.input_shape[-1]
+    value_range = value_range or networks.output_range(generator)
     archive = _archive(generator, value_range, hash_noise.hash_normal, None)
     with tempfile.TemporaryDirectory() as staging:
         archive.write_out(staging, verbose=False)
@@ -128,86 +139,6 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
     return ExportReport(os.fspath(path), quantize, len(content), max_error, mean_error)
 
 
-def sample_from(path, num_samples, seed, *, use_ema=False):
-    """uint8 images ``(num_samples, H, W, C)`` from a saved or exported model.
-
-    Args:
-        path: a ``.keras`` GAN, a SavedModel folder written by
-            ``export_saved_model`` or a ``.tflite`` file written by
-            ``export_tflite``. The first two give the images of
-            ``GAN.sample(num_samples, seed=seed)``; a ``.tflite`` file draws
-            its latents from ``keras_gan.hash_noise`` instead.
-        num_samples: int >= 1.
-        seed: int32 seed.
-        use_ema: with a ``.keras`` GAN, sample its moving-average generator.
-    """
-    path = os.fspath(path)
-    if not isinstance(num_samples, int) or num_samples < 1:
-        raise ValueError(
-            f"`num_samples` must be an int >= 1. Received: {num_samples!r}"
-        )
-    if not isinstance(seed, int) or not -(2**31) <= seed < 2**31:
-        raise ValueError(f"`seed` must be an int32. Received: seed={seed!r}")
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"No model at {path!r}.")
-    if path.endswith(".keras"):
-        generator = _pick_generator(_load_gan(path), use_ema)
-        latents = sample_latents(num_samples, generator.input_shape[-1], seed)
-        generated = keras.ops.convert_to_numpy(generator(latents, training=False))
-        return images.to_uint8(generated, networks.output_range(generator))
-    if use_ema:
-        raise ValueError(
-            f"`use_ema` applies to .keras GANs only; {path!r} holds the one "
-            "generator it was exported with (export with use_ema=True instead)."
-        )
-    if path.endswith(".tflite"):
-        return litert.sample(litert.load_interpreter(path), num_samples, seed)[0]
-    return _saved_model_sample(path, num_samples, seed)
-
-
-def _saved_model_sample(path, num_samples, seed):
-    try:
-        signature = tf.saved_model.load(path).signatures["sample"]
-    except Exception as error:  # Corrupt folders raise many kinds of error.
-        raise ValueError(
-            f"Cannot load a `sample` signature from the SavedModel {path!r} "
-            f"({type(error).__name__}: {str(error)[:500]}). Expected a folder "
-            "written by keras_gan.export.export_saved_model, a .keras or a .tflite."
-        ) from error
-    outputs = signature(
-        num_samples=tf.constant(num_samples, "int32"), seed=tf.constant(seed, "int32")
-    )
-    return outputs["images"].numpy()
-
-
-def _load_gan(path):
-    try:
-        return keras.saving.load_model(path)
-    except Exception as error:
-        raise ValueError(
-            f"Cannot load the Keras model {path!r} ({type(error).__name__}: "
-            f"{str(error)[:500]}). Is it a complete .keras file?"
-        ) from error
-
-
-def _pick_generator(model, use_ema):
-    if isinstance(model, (str, os.PathLike)):
-        model = _load_gan(os.fspath(model))
-    if isinstance(model, GAN):
-        return model._pick_generator(use_ema)
-    if not isinstance(model, keras.Model):
-        raise ValueError(
-            "`model` must be a keras_gan.GAN or a generator keras.Model. "
-            f"Received: model={model!r}"
-        )
-    if use_ema:
-        raise ValueError(
-            "`use_ema=True` needs a keras_gan.GAN with ema_decay set; received a "
-            f"bare generator {model.name!r}. Pass the GAN, or use_ema=False."
-        )
-    return model
-
-
 def _archive(generator, value_range, noise, serve_name):
     """An ExportArchive with a latents-in endpoint and a seed-in ``sample``.
 
@@ -215,7 +146,7 @@ def _archive(generator, value_range, noise, serve_name):
     as ``serving_default``; ``serve_name=None`` names it only that.
     """
     latent_dim = generator.input_shape[-1]
-    low, high = value_range or networks.output_range(generator)
+    low, high = value_range
 
     def serve(latents):
         return {"images": tf.cast(generator(latents, training=False), "float32")}

@@ -2,10 +2,9 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
-from keras_gan import execution, losses, optimizers
+from keras_gan import backend, ema, execution, losses, minibatches, optimizers
 from keras_gan.noise import sample_latents, training_noise
 
 
@@ -16,10 +15,8 @@ class GAN(keras.Model):
     Each ``train_step`` is one outer iteration of Algorithm 1 of Goodfellow et
     al. (2014), "Generative Adversarial Nets": ``discriminator_steps`` (k)
     discriminator updates, each on its own minibatch of m real images and
-    fresh noise, then one generator update on fresh noise. So that every
-    discriminator update sees different real data, one batch from the dataset
-    holds k*m images; batch with ``keras_gan.data`` helpers, which batch at
-    k*m for you. A batch whose size is not a multiple of k is an error.
+    fresh noise, then one generator update on fresh noise. One dataset batch
+    therefore holds k*m images (see ``keras_gan.minibatches``).
 
     The dataset may yield images ``x`` or pairs ``(x, y)`` (labels are
     ignored). Images must lie in the generator's pixel range (see
@@ -27,8 +24,7 @@ class GAN(keras.Model):
 
     Logged every step: ``d_loss`` and ``g_loss`` (the objectives being
     minimised), ``d_real`` (mean D(x)) and ``d_fake`` (mean D(G(z)) during the
-    discriminator updates). With ``ema_decay`` set, an exponential moving
-    average of the generator's weights is kept in ``ema_generator``.
+    discriminator updates).
 
     Args:
         generator: a ``keras.Model`` mapping latents ``(batch, latent_dim)`` to
@@ -41,8 +37,9 @@ class GAN(keras.Model):
             log(1 - D(G(z)))).
         seed: seed of the training noise; with the same seed and data order
             two runs draw the same noise.
-        ema_decay: if set (e.g. 0.999), keep an exponential moving average
-            of the generator's weights, updated after every generator step.
+        ema_decay: if set (e.g. 0.999), keep ``ema_generator``, an
+            exponential moving average of the generator's weights
+            (``keras_gan.ema``), updated after every generator step.
 
     Example:
     >>> gan = GAN(networks.dcgan_generator(64, (8, 8, 1)),
@@ -65,20 +62,20 @@ class GAN(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_discriminator_steps(discriminator_steps)
-        _check_ema_decay(ema_decay)
+        minibatches.check_discriminator_steps(discriminator_steps)
+        ema.check_decay(ema_decay)
         self.generator_loss_fn = losses.get_generator_loss(generator_loss)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim or generator.input_shape[-1]
-        self.image_shape = _check_image_shapes(
+        self.image_shape = minibatches.image_shape(
             generator, discriminator, self.latent_dim
         )
         self.discriminator_steps = discriminator_steps
         self.generator_loss = generator_loss
         self.seed = seed
         self.ema_decay = ema_decay
-        self.ema_generator = _make_ema_copy(generator) if ema_decay else None
+        self.ema_generator = ema.copy_generator(generator) if ema_decay else None
         self._has_batch_norm = any(
             isinstance(layer, keras.layers.BatchNormalization)
             for layer in discriminator._flatten_layers()
@@ -90,7 +87,7 @@ class GAN(keras.Model):
             for name in ("d_loss", "g_loss", "d_real", "d_fake")
         }
         # Both networks arrive built; marking the GAN built lets saving,
-        # BackupAndRestore and tf.distribute treat it as a ready model.
+        # BackupAndRestore and distribution strategies treat it as a ready model.
         self.built = True
 
     def call(self, latents, training=False):
@@ -119,10 +116,9 @@ class GAN(keras.Model):
                 the global norms of each network's gradients (costs time).
             **kwargs: ``keras.Model.compile`` options such as ``jit_compile``,
                 ``steps_per_execution`` and ``run_eagerly``. ``jit_compile="auto"``
-                (the default) is Keras's rule: XLA on GPUs, not on CPUs and not
-                under tf.distribute. On this project's 2-core CPU
-                ``tools/benchmark.py`` measured XLA 26% slower for the paper MLP
-                at k = 1 and about 7x slower for the DCGAN.
+                is Keras's rule: XLA on GPUs only, and not under a distribution
+                strategy (``tools/benchmark.py``: on a 2-core CPU XLA is 26%
+                slower for the paper MLP at k = 1, 7x slower for the DCGAN).
         """
         # Saved as asked, so "auto" is decided again where the model is loaded.
         self._requested_jit_compile = kwargs.get("jit_compile", "auto")
@@ -130,15 +126,11 @@ class GAN(keras.Model):
         # RMSprop that gets saved and logged.
         super().compile(optimizer=None, **kwargs)
         self.generator_optimizer = optimizers.make_optimizer(
-            generator_optimizer, self.dtype_policy
+            generator_optimizer, self.generator, self.dtype_policy
         )
         self.discriminator_optimizer = optimizers.make_optimizer(
-            discriminator_optimizer, self.dtype_policy
+            discriminator_optimizer, self.discriminator, self.dtype_policy
         )
-        # Built now so that fit traces once and a loaded checkpoint has
-        # variables to restore its slots into.
-        self.generator_optimizer.build(self.generator.trainable_variables)
-        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
         self.track_gradient_norms = track_gradient_norms
         for name in ("d_grad_norm", "g_grad_norm"):
             self.trackers.pop(name, None)
@@ -168,7 +160,9 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        real_batches = self._split_real_batch(real_images)
+        real_batches = minibatches.split(
+            real_images, self.discriminator_steps, self.image_shape
+        )
         step = self.generator_optimizer.iterations
         # 1. k discriminator updates, each on its own real minibatch and noise.
         for phase, real_batch in enumerate(real_batches):
@@ -182,24 +176,23 @@ class GAN(keras.Model):
         self.trackers["g_loss"].update_state(self._generator_update(noise))
         # 3. Track the generator's moving average.
         if self.ema_generator is not None:
-            self._update_ema()
-        return self._logs()
-
-    def _logs(self):
+            ema.update_moving_average(
+                self.ema_generator, self.generator, self.ema_decay
+            )
         logs = {name: tracker.result() for name, tracker in self.trackers.items()}
-        if execution.in_multi_worker_mode():
-            # Keras reduces multi-worker logs with reduce(MEAN, axis=0), which
-            # fails on scalars (tensorflow/tensorflow#72388): give it vectors.
-            logs = {name: ops.reshape(value, (1,)) for name, value in logs.items()}
-        return logs
+        return execution.worker_logs(logs)
 
     def _discriminator_update(self, real_images, noise):
+        # Outside loss_fn: D's gradients need no record of G's forward pass.
         fake_images = ops.cast(self.generator(noise, training=True), real_images.dtype)
-        with tf.GradientTape() as tape:
-            real_logits, fake_logits = self._discriminate(real_images, fake_images)
-            loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
-            target = optimizers.gradient_target(self.discriminator_optimizer, loss)
-        self._apply(self.discriminator_optimizer, self.discriminator, tape, target, "d")
+
+        def loss_fn():
+            logits = self._discriminate(real_images, fake_images)
+            return losses.minimax_discriminator_loss(*logits), logits
+
+        loss, (real_logits, fake_logits) = self._update(
+            self.discriminator_optimizer, self.discriminator, loss_fn, "d"
+        )
         return loss, _mean_probability(real_logits), _mean_probability(fake_logits)
 
     def _discriminate(self, real_images, fake_images):
@@ -211,65 +204,29 @@ class GAN(keras.Model):
             )
         # One pass over both halves is faster and gives the same logits.
         both = ops.concatenate([real_images, fake_images])
-        return ops.split(self.discriminator(both, training=True), 2)
+        return tuple(ops.split(self.discriminator(both, training=True), 2))
 
     def _generator_update(self, noise):
-        with tf.GradientTape() as tape:
-            fake_logits = self.discriminator(
-                self.generator(noise, training=True), training=True
-            )
-            loss = self.generator_loss_fn(fake_logits)
-            target = optimizers.gradient_target(self.generator_optimizer, loss)
-        self._apply(self.generator_optimizer, self.generator, tape, target, "g")
+        def loss_fn():
+            fake_images = self.generator(noise, training=True)
+            fake_logits = self.discriminator(fake_images, training=True)
+            return self.generator_loss_fn(fake_logits), None
+
+        loss, _ = self._update(self.generator_optimizer, self.generator, loss_fn, "g")
         return loss
 
-    def _apply(self, optimizer, network, tape, target, prefix):
+    def _update(self, optimizer, network, loss_fn, prefix):
+        """One optimizer step of ``network`` on ``loss, aux = loss_fn()``."""
         variables = network.trainable_variables
-        gradients = tape.gradient(target, variables)
+        loss, aux, gradients = backend.compute_gradients(loss_fn, variables, optimizer)
         if self.track_gradient_norms:
-            # The norm of the gradient of this replica's unscaled mean loss.
-            unscale = optimizers.gradient_target(optimizer, tf.constant(1.0))
-            norm = tf.linalg.global_norm(gradients) / unscale
+            norm = backend.gradient_norm(optimizer, gradients)
             self.trackers[f"{prefix}_grad_norm"].update_state(norm)
-        optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        backend.apply_gradients(optimizer, gradients, variables)
+        return loss, aux
 
-    def _update_ema(self):
-        decay = ops.cast(self.ema_decay, "float32")
-        for average, weight in zip(
-            self.ema_generator.weights, self.generator.weights, strict=True
-        ):
-            if weight.trainable:
-                average.assign(
-                    decay * average + (1.0 - decay) * ops.cast(weight, average.dtype)
-                )
-            else:  # Batch-norm statistics are copied, not averaged.
-                average.assign(weight)
-
-    def _split_real_batch(self, real_images):
-        """Splits a batch of k*m real images into k minibatches of m."""
-        if tuple(real_images.shape[1:]) != self.image_shape:
-            raise ValueError(
-                f"The data batch has images of shape {tuple(real_images.shape[1:])}, "
-                f"but the discriminator expects {self.image_shape}. Resize the "
-                "data or build the networks for this image shape."
-            )
-        k = self.discriminator_steps
-        batch_size = real_images.shape[0]
-        if batch_size is not None and batch_size % k:
-            raise ValueError(_indivisible_batch_message(batch_size, k))
-        if batch_size is None:
-            tf.debugging.assert_equal(
-                tf.shape(real_images)[0] % k,
-                0,
-                message=_indivisible_batch_message("?", k),
-            )
-        minibatches = ops.reshape(real_images, (k, -1, *self.image_shape))
-        return [minibatches[index] for index in range(k)]
-
-    def _noise(self, step, phase, batch_size):
-        return training_noise(
-            self._noise_seed, step, phase, batch_size, self.latent_dim
-        )
+    def _noise(self, step, phase, size):
+        return training_noise(self._noise_seed, step, phase, size, self.latent_dim)
 
     def sample(self, num_samples, seed=None, *, use_ema=False, batch_size=1000):
         """Returns ``num_samples`` generated images as a numpy array.
@@ -277,21 +234,28 @@ class GAN(keras.Model):
         Args:
             num_samples: how many images.
             seed: int; the same seed gives the same images. None draws one.
-            use_ema: sample from the moving-average generator (needs
-                ``ema_decay``).
+            use_ema: sample ``ema_generator`` (see ``pick_generator``).
             batch_size: images generated per forward pass.
         """
         if seed is None:
             seed = int(np.random.randint(2**31))
         latents = sample_latents(num_samples, self.latent_dim, seed)
-        generator = self._pick_generator(use_ema)
+        generator = self.pick_generator(use_ema)
         chunks = [
             generator(latents[start : start + batch_size], training=False)
             for start in range(0, num_samples, batch_size)
         ]
         return ops.convert_to_numpy(ops.concatenate(chunks, axis=0))
 
-    def _pick_generator(self, use_ema):
+    def pick_generator(self, use_ema=False):
+        """The generator to sample: ``generator``, or with ``use_ema`` its average.
+
+        Sampling, monitoring callbacks, evaluation and export all choose
+        through this method, so they agree on what ``use_ema`` means.
+
+        Args:
+            use_ema: return ``ema_generator`` (needs ``ema_decay``).
+        """
         if not use_ema:
             return self.generator
         if self.ema_generator is None:
@@ -323,49 +287,3 @@ class GAN(keras.Model):
 
 def _mean_probability(logits):
     return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))
-
-
-def _make_ema_copy(generator):
-    average = keras.models.clone_model(generator)
-    average.set_weights(generator.get_weights())
-    average.trainable = False
-    return average
-
-
-def _check_discriminator_steps(discriminator_steps):
-    if not isinstance(discriminator_steps, int) or discriminator_steps < 1:
-        raise ValueError(
-            "`discriminator_steps` must be an integer >= 1 (discriminator updates per "
-            f"generator update). Received: discriminator_steps={discriminator_steps!r}"
-        )
-
-
-def _check_ema_decay(ema_decay):
-    if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-        raise ValueError(
-            "`ema_decay` must be None or a number in (0, 1), typically 0.999. "
-            f"Received: ema_decay={ema_decay!r}"
-        )
-
-
-def _check_image_shapes(generator, discriminator, latent_dim):
-    """Returns the image shape shared by G's output and D's input."""
-    produced = tuple(generator.compute_output_shape((None, latent_dim))[1:])
-    expected = tuple(discriminator.input_shape[1:])
-    if produced != expected:
-        raise ValueError(
-            f"The generator produces images of shape {produced}, but the "
-            f"discriminator expects inputs of shape {expected}. Build both networks "
-            "for the same image shape."
-        )
-    return expected
-
-
-def _indivisible_batch_message(batch_size, k):
-    return (
-        f"A batch of {batch_size} real images cannot be split into "
-        f"discriminator_steps={k} minibatches of equal size: each discriminator "
-        "update needs its own m images, so batches must hold k*m images. Batch with "
-        "keras_gan.data (which batches at k*m and drops the remainder) or use "
-        "`dataset.batch(k * m, drop_remainder=True)`."
-    )

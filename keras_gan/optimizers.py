@@ -17,8 +17,8 @@ loss scaling, tf.distribute, serialization) is Keras's own. Cases the kernel
 does not cover (``amsgrad``, sparse gradients, backends other than
 TensorFlow) take Keras's element-wise path.
 
-Also here: how ``GAN`` makes its two optimizers (``make_optimizer``) and
-scales the losses it gives them (``gradient_target``).
+Also here: how ``GAN`` makes its two optimizers (``make_optimizer``); the
+losses it gives them are scaled by ``keras_gan.backend.scale_loss``.
 """
 
 import keras
@@ -78,10 +78,18 @@ def _handle(variable):
     return variable.handle
 
 
-def make_optimizer(optimizer, dtype_policy):
-    """The optimizer for one network: ``"auto"``, a name or an instance.
+def make_optimizer(optimizer, network, dtype_policy):
+    """The optimizer of one network, built for its trainable variables.
 
-    ``"auto"`` is FusedAdam(2e-4, beta_1=0.5) (Radford et al. 2016).
+    Built at once so that ``fit`` traces once and a loaded checkpoint has
+    slot variables to restore into.
+
+    Args:
+        optimizer: ``"auto"`` (FusedAdam(2e-4, beta_1=0.5), Radford et al.
+            2016), an optimizer name or an instance.
+        network: the ``keras.Model`` it updates.
+        dtype_policy: the GAN's dtype policy; ``mixed_float16`` wraps the
+            optimizer in ``LossScaleOptimizer``.
     """
     if optimizer == "auto":
         optimizer = FusedAdam(learning_rate=2e-4, beta_1=0.5)
@@ -91,18 +99,5 @@ def make_optimizer(optimizer, dtype_policy):
         optimizer, keras.optimizers.LossScaleOptimizer
     ):
         optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    optimizer.build(network.trainable_variables)
     return optimizer
-
-
-def gradient_target(optimizer, loss):
-    """The loss to differentiate: scaled for replicas and for float16.
-
-    Replica gradients are summed, so each replica's mean loss is divided by the
-    replica count (the update is then that of the global batch); under
-    mixed_float16 `scale_loss` multiplies by the loss scale against underflow.
-    Must be called inside the GradientTape.
-    """
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if replicas > 1:
-        loss = loss / replicas
-    return optimizer.scale_loss(loss)

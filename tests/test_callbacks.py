@@ -82,6 +82,52 @@ def test_sample_grid_maps_the_generator_range_to_pixels(tmp_path):
     np.testing.assert_array_equal(grid.grid()[1:9, 1:9, 0], expected)
 
 
+def _histogram(folder, tag):
+    (event,) = _events(folder).Tensors(tag)
+    return tf.make_ndarray(event.tensor_proto)
+
+
+def test_use_ema_makes_every_callback_watch_the_average(tmp_path, real_images):
+    gan = _tiny_gan(ema_decay=0.9)
+    # An "average" whose images are the negatives of the generator's.
+    layer = gan.ema_generator.get_layer("images")
+    layer.kernel.assign(-layer.kernel)
+    layer.bias.assign(-layer.bias)
+    grid = callbacks.SampleGrid(png_dir=tmp_path, num_samples=4, use_ema=True)
+    monitor = callbacks.ModeCollapseMonitor(real_images, use_ema=True)
+    histograms = {
+        use_ema: callbacks.LogitHistograms(
+            real_images[:32], tmp_path / str(use_ema), use_ema=use_ema
+        )
+        for use_ema in (False, True)
+    }
+    for callback in (grid, monitor, *histograms.values()):
+        callback.set_model(gan)
+        callback.on_epoch_end(0, {})
+        callback.on_train_end()
+    averaged = gan.sample(4, seed=0, use_ema=True)
+    expected = np.round((averaged[0, :, :, 0] + 1.0) / 2.0 * 255.0)
+    np.testing.assert_array_equal(grid.grid()[1:9, 1:9, 0], expected)
+    generated = gan.sample(64, seed=0, use_ema=True)
+    diversity = callbacks.pairwise_distance(generated) / monitor.reference
+    assert monitor.diversity() == pytest.approx(diversity, rel=1e-5)
+    real = _histogram(tmp_path / "True" / "discriminator", "logits/real")
+    np.testing.assert_array_equal(
+        real, _histogram(tmp_path / "False" / "discriminator", "logits/real")
+    )
+    assert not np.array_equal(
+        _histogram(tmp_path / "True" / "discriminator", "logits/generated"),
+        _histogram(tmp_path / "False" / "discriminator", "logits/generated"),
+    )
+    for callback in (
+        callbacks.SampleGrid(png_dir=tmp_path, use_ema=True),
+        callbacks.LogitHistograms(real_images, tmp_path, use_ema=True),
+    ):
+        callback.set_model(_tiny_gan())
+        with pytest.raises(ValueError, match="use_ema=True.*ema_decay=None"):
+            callback.on_epoch_end(0, {})
+
+
 def test_sample_grid_every_steps(tmp_path, real_images):
     gan = _tiny_gan()
     grid = callbacks.SampleGrid(png_dir=tmp_path, every_epochs=2, every_steps=5)

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from keras_gan.evaluation import figures, sources
+from keras_gan import sampling
+from keras_gan.evaluation import figures
 
 
 def test_figure2_ends_each_row_with_the_nearest_training_image(tmp_path):
@@ -29,7 +30,7 @@ def test_figure2_needs_enough_samples(tmp_path):
 
 def test_figure3_rows_interpolate_between_latents(tmp_path):
     # A linear "generator" makes interpolated images interpolate too.
-    sampler = sources.Sampler(
+    sampler = sampling.Sampler(
         lambda z: np.tanh(np.asarray(z)[:, :4].reshape(-1, 2, 2, 1) * 0.1),
         latent_dim=6,
         value_range=(-1.0, 1.0),

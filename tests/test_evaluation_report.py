@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from keras_gan import cli, networks
-from keras_gan.evaluation import judge, report, sources, splits
+from keras_gan import cli, networks, sampling
+from keras_gan.evaluation import judge, report, splits
 from keras_gan.gan import GAN
 from keras_gan.saving import save_model
 
@@ -69,7 +69,7 @@ def test_cli_writes_every_key_figures_and_the_scored_samples(setup, tmp_path, ca
     assert (output / "figure2.png").exists() and (output / "figure3.png").exists()
     samples = np.load(tmp_path / "samples.npz")["x"]
     assert samples.shape == (120, 8, 8, 1) and samples.dtype == np.float32
-    np.testing.assert_allclose(samples, sources.as_sampler(model_path).sample(120, 0))
+    np.testing.assert_allclose(samples, sampling.as_sampler(model_path).sample(120, 0))
     # The saved samples are the scored ones: an independent FID agrees.
     from keras_gan.evaluation import metrics
 
@@ -93,7 +93,7 @@ def test_real_reference_beats_an_untrained_generator(setup):
 def test_a_generator_drawing_one_digit_covers_one_mode(setup):
     real, _ = setup
     digit = real.test[real.test_labels == 7][0]
-    single = sources.Sampler(
+    single = sampling.Sampler(
         lambda z: np.repeat(digit[None], len(z), axis=0), 4, (0.0, 1.0)
     )
     scored = report.evaluate(single, real, num_samples=100, verbose=0)
@@ -105,6 +105,6 @@ def test_a_generator_drawing_one_digit_covers_one_mode(setup):
 
 def test_shape_mismatch_raises(setup):
     real, _ = setup
-    wrong = sources.Sampler(lambda z: np.zeros((len(z), 4, 4, 1)), 4, (0.0, 1.0))
+    wrong = sampling.Sampler(lambda z: np.zeros((len(z), 4, 4, 1)), 4, (0.0, 1.0))
     with pytest.raises(ValueError, match="shape"):
         report.evaluate(wrong, real, num_samples=10, verbose=0)

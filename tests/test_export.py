@@ -9,8 +9,9 @@ import tensorflow as tf
 from PIL import Image
 
 from keras_gan import GAN, cli, images, litert, networks, sample_latents
-from keras_gan.export import export_saved_model, export_tflite, sample_from
+from keras_gan.export import export_saved_model, export_tflite
 from keras_gan.hash_noise import hash_normal
+from keras_gan.sampling import as_sampler
 from keras_gan.saving import save_model
 
 LATENT_DIM = 16
@@ -101,6 +102,18 @@ def test_saved_model_sample_is_gan_sample_in_uint8(gan, saved_model):
     assert np.abs(pixels.astype(int) - expected).max() <= 1
     np.testing.assert_array_equal(pixels, run(5, 3)[0])
     assert not np.array_equal(pixels, run(5, 4)[0])
+    # The loader gives the signature's pixels exactly, as floats in [0, 1].
+    np.testing.assert_array_equal(
+        images.to_uint8(as_sampler(saved_model).sample(5, seed=3)), pixels
+    )
+
+
+def test_saved_model_records_its_pixel_range(gan, saved_model, tmp_path):
+    loaded = tf.saved_model.load(saved_model)
+    assert [float(bound.numpy()) for bound in loaded.value_range] == [-1.0, 1.0]
+    assert as_sampler(saved_model).value_range == (-1.0, 1.0)
+    path = export_saved_model(gan, tmp_path / "wide", value_range=(-2.0, 2.0))
+    assert as_sampler(path).value_range == (-2.0, 2.0)
 
 
 def test_saved_model_cli_lists_both_signatures(saved_model):
@@ -176,6 +189,17 @@ def test_tflite_sample_signature_draws_hash_noise(gan, tflite):
     np.testing.assert_allclose(latents16, latents, atol=1e-5)
 
 
+def test_tflite_sampler_draws_the_sample_signature(tflite):
+    sampler = as_sampler(tflite["none"][0])
+    pixels, _ = litert.sample(litert.load_interpreter(tflite["none"][0]), 6, seed=5)
+    np.testing.assert_array_equal(images.to_uint8(sampler.sample(6, seed=5)), pixels)
+    assert sampler.latent_dim == LATENT_DIM
+    with pytest.raises(ValueError, match="pixel range.*tflite"):
+        sampler.generate(_latents(2))
+    with pytest.raises(ValueError, match="use_ema.*gan_none.tflite"):
+        as_sampler(tflite["none"][0], use_ema=True)
+
+
 def _read_png(path):
     with Image.open(path) as picture:
         picture.verify()  # a complete, valid PNG
@@ -187,7 +211,7 @@ def test_truncated_or_corrupt_artifacts_give_clear_errors(tflite, tmp_path, caps
     cut = tmp_path / "cut.tflite"
     cut.write_bytes(open(tflite["none"][0], "rb").read()[:4000])
     with pytest.raises(ValueError, match="cut.tflite.*truncated"):
-        sample_from(cut, 4, seed=0)
+        as_sampler(cut)
     output = str(tmp_path / "grid.png")
     assert cli.main(["sample", "--model", str(cut), "--output", output]) == 2
     assert "cut.tflite" in capsys.readouterr().err
@@ -195,7 +219,11 @@ def test_truncated_or_corrupt_artifacts_give_clear_errors(tflite, tmp_path, caps
     broken.mkdir()
     (broken / "saved_model.pb").write_bytes(b"not a protobuf")
     with pytest.raises(ValueError, match="SavedModel.*broken_saved_model"):
-        sample_from(broken, 4, seed=0)
+        as_sampler(broken)
+    cut_keras = tmp_path / "cut.keras"
+    cut_keras.write_bytes(b"PK\x03\x04 half a zip")
+    with pytest.raises(ValueError, match="cut.keras.*complete .keras"):
+        as_sampler(cut_keras)
     assert not os.path.exists(output)
 
 
@@ -215,7 +243,7 @@ def test_failed_saved_model_export_keeps_the_previous_one(
     with pytest.raises(OSError, match="disk full"):
         export_saved_model(gan, target)
     assert os.listdir(tmp_path) == ["saved_model"]  # no staging leftovers
-    assert sample_from(target, 2, seed=0).shape == (2, 8, 8, 1)
+    assert as_sampler(target).sample(2, seed=0).shape == (2, 8, 8, 1)
 
 
 class _CumulativeProduct(keras.layers.Layer):
@@ -240,8 +268,6 @@ def test_bad_arguments_are_refused_before_writing(gan, tmp_path):
         export_saved_model(object(), tmp_path / "s")
     with pytest.raises(ValueError, match="use_ema"):
         export_saved_model(gan.generator, tmp_path / "s", use_ema=True)
-    with pytest.raises(ValueError, match="num_samples"):
-        sample_from(tmp_path, 0, seed=0)
     assert os.listdir(tmp_path) == []
 
 
@@ -279,6 +305,6 @@ def test_paper_generator_exports(tmp_path):
         np.testing.assert_allclose(got, _keras_images(generator, latents), atol=1e-5)
     assert litert.sample(interpreter, 3, seed=0)[0].shape == (3, 28, 28, 1)
     path = export_saved_model(generator, tmp_path / "paper")
-    pixels = sample_from(path, 3, seed=0)
+    pixels = images.to_uint8(as_sampler(path).sample(3, seed=0))
     expected = images.to_uint8(_keras_images(generator, sample_latents(3, 100, 0)))
     assert np.abs(pixels.astype(int) - expected).max() <= 1

@@ -168,6 +168,23 @@ def test_sample_is_reproducible_for_a_seed():
     assert np.all(np.abs(first) <= 1.0)  # tanh generator range
 
 
+def test_ema_generator_is_averaged_after_each_generator_step(real_images):
+    gan = make_tiny_gan(ema_decay=0.75)
+    gan.compile()
+    assert gan.pick_generator() is gan.generator
+    assert gan.pick_generator(use_ema=True) is gan.ema_generator
+    before = [weight.numpy() for weight in gan.generator.weights]
+    gan.fit(_dataset(real_images, 16).take(1), epochs=1, verbose=0)
+    pairs = zip(gan.ema_generator.weights, gan.generator.weights, before, strict=True)
+    for average, weight, old in pairs:
+        if weight.trainable:
+            expected = 0.75 * old + 0.25 * weight.numpy()
+        else:  # batch-norm statistics of the updated generator
+            expected = weight.numpy()
+        np.testing.assert_allclose(average.numpy(), expected, rtol=1e-5, atol=1e-7)
+    assert not np.allclose(gan.generator.weights[0].numpy(), before[0])
+
+
 def test_gradient_norms_are_logged_when_asked(real_images):
     gan = make_tiny_gan()
     gan.compile(track_gradient_norms=True)
@@ -190,6 +207,10 @@ def test_invalid_arguments_are_named():
         )
     with pytest.raises(ValueError, match="use_ema=True.*ema_decay"):
         make_tiny_gan().sample(2, use_ema=True)
+    with pytest.raises(ValueError, match="use_ema=True.*ema_decay=None"):
+        make_tiny_gan().pick_generator(use_ema=True)
+    with pytest.raises(ValueError, match="ema_decay=1.0"):
+        make_tiny_gan(ema_decay=1.0)
 
 
 def test_bad_data_batches_are_named(real_images):

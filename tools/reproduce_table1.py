@@ -161,8 +161,9 @@ def evaluate_model(name, run_dir, real, args, *, use_ema=False):
         start = time.time()
         gan = keras.saving.load_model(model_path)
         report = evaluation.evaluate(
-            gan.ema_generator if use_ema else gan.generator,
+            gan,
             real,
+            use_ema=use_ema,
             num_samples=args.num_samples,
             seed=args.seed,
             output_dir=eval_dir,

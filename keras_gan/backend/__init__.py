@@ -13,8 +13,10 @@ running Keras backend (``keras.backend.backend()``):
 - ``apply_gradients(optimizer, gradients, variables)``.
 - ``gradient_norm(optimizer, gradients)``: the global norm of the unscaled
   gradients of one replica's mean loss.
-- ``assert_divisible(count, divisor, message)``: a run-time check of a batch
-  size that may be unknown while tracing.
+- ``assert_divisible(count, divisor, message)``: ``count`` after a run-time
+  check of a batch size that may be unknown while tracing.
+- ``scale_loss(optimizer, loss)``: the loss ``compute_gradients``
+  differentiates.
 
 Only TensorFlow is implemented so far; see ``backend/tensorflow.py``.
 """

@@ -50,5 +50,11 @@ def gradient_norm(optimizer, gradients):
 
 
 def assert_divisible(count, divisor, message):
-    """Raises at run time if ``count`` (a traced batch size) is not divisible."""
-    tf.debugging.assert_equal(count % divisor, 0, message=message)
+    """``count``, once checked at run time to be divisible by ``divisor``.
+
+    Use the returned count: ops computed from it run after the check, so the
+    clear ``message`` is raised rather than some later op's shape error.
+    """
+    check = tf.debugging.assert_equal(count % divisor, 0, message=message)
+    with tf.control_dependencies([] if check is None else [check]):
+        return tf.identity(count)

@@ -21,8 +21,8 @@ from keras_gan.evaluation.metrics import (
 )
 from keras_gan.evaluation.parzen import parzen_log_likelihood
 from keras_gan.evaluation.report import evaluate, format_summary
-from keras_gan.evaluation.sources import Sampler, as_sampler
 from keras_gan.evaluation.splits import RealData, load_real
+from keras_gan.sampling import Sampler, as_sampler
 
 __all__ = [
     "RealData",

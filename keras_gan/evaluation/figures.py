@@ -41,7 +41,7 @@ def interpolation_figure(path, sampler, *, rows=6, steps=10, seed=0, scale=3):
 
     Args:
         path: the PNG file to write.
-        sampler: a ``keras_gan.evaluation.Sampler`` (see ``as_sampler``).
+        sampler: a ``keras_gan.sampling.Sampler`` (see ``as_sampler``).
         rows: number of latent pairs.
         steps: images per row, endpoints included.
         seed: seed of the endpoint latents (``keras_gan.sample_latents``).

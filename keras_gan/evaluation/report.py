@@ -17,7 +17,7 @@ import numpy as np
 
 from keras_gan.evaluation import figures, judge, metrics, parzen
 from keras_gan.evaluation.memorisation import memorisation_report
-from keras_gan.evaluation.sources import as_sampler
+from keras_gan.sampling import as_sampler
 from keras_gan.saving import atomic_path
 
 KID_SUBSETS, KID_SUBSET_SIZE, PR_NEIGHBOURS = 100, 1000, 3
@@ -27,6 +27,7 @@ def evaluate(
     model,
     real,
     *,
+    use_ema=False,
     num_samples=10_000,
     seed=0,
     output_dir=None,
@@ -38,8 +39,9 @@ def evaluate(
 
     Args:
         model: a ``keras_gan.GAN``, a generator, a ``.keras`` path, a
-            SavedModel folder or a ``Sampler``.
+            SavedModel folder or a ``Sampler`` (see ``keras_gan.sampling``).
         real: a ``RealData`` tuple (see ``load_real``).
+        use_ema: score a GAN's moving-average generator.
         num_samples: generated images scored (the paper: 10,000).
         seed: seed of the samples (``GAN.sample(num_samples, seed=seed)``).
         output_dir: if set, ``report.json``, ``figure2.png`` and
@@ -52,7 +54,7 @@ def evaluate(
     Returns:
         The report dict.
     """
-    sampler = as_sampler(model)
+    sampler = as_sampler(model, use_ema=use_ema)
     start = time.time()
     samples = sampler.sample(num_samples, seed)
     if samples.shape[1:] != real.test.shape[1:]:

@@ -1,0 +1,58 @@
+"""The moving-average generator: a copy of G whose weights trail G's.
+
+Averaging the generator's weights over training steps (Karras et al. 2018,
+"Progressive Growing of GANs"; Yazici et al. 2019) gives smoother
+and usually better samples than the last weights, at no cost to training:
+the average never feeds back into the updates.
+"""
+
+import keras
+from keras import ops
+
+
+def copy_generator(generator):
+    """A frozen clone of ``generator`` that starts from its current weights.
+
+    Args:
+        generator: the ``keras.Model`` to average.
+
+    Returns:
+        A non-trainable ``keras.Model`` of the same architecture and weights.
+    """
+    average = keras.models.clone_model(generator)
+    average.set_weights(generator.get_weights())
+    average.trainable = False
+    return average
+
+
+def update_moving_average(average, model, decay):
+    """One step of the moving average of ``model``'s weights into ``average``.
+
+    For trainable weights ``average = decay * average + (1 - decay) * weight``.
+    Non-trainable weights (batch-norm statistics) are copied: they are
+    statistics of the current weights' activations, and an average of them
+    would describe no network.
+
+    Args:
+        average: the model holding the average (see ``copy_generator``).
+        model: the model being trained, of the same architecture.
+        decay: the weight of the past, in (0, 1); e.g. 0.999.
+    """
+    decay = ops.cast(decay, "float32")
+    # `model.weights` pairs each variable with its trainability; the clone is
+    # frozen as a whole, so its own flags say nothing.
+    for target, weight in zip(average.weights, model.weights, strict=True):
+        if weight.trainable:
+            blend = decay * target + (1.0 - decay) * ops.cast(weight, target.dtype)
+            target.assign(blend)
+        else:
+            target.assign(weight)
+
+
+def check_decay(decay):
+    """Raises ``ValueError`` unless ``decay`` is None or in (0, 1)."""
+    if decay is not None and not 0.0 < decay < 1.0:
+        raise ValueError(
+            "`ema_decay` must be None or a number in (0, 1), typically 0.999. "
+            f"Received: ema_decay={decay!r}"
+        )
