@@ -18,7 +18,6 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import images, networks
-from keras_gan.noise import sample_latents
 
 
 class _EveryEpochs(keras.callbacks.Callback):
@@ -51,14 +50,14 @@ class _EveryEpochs(keras.callbacks.Callback):
 class SampleGrid(_EveryEpochs):
     """Logs a tiled grid of images generated from a fixed set of latents.
 
-    The latents are ``sample_latents(num_samples, latent_dim, seed)``, the
-    ones ``gan.sample(num_samples, seed)`` uses, so successive grids show the
-    same z evolving. Pixels are mapped from the generator's range
-    (``networks.output_range``) to 0..255. The grid goes to TensorBoard as the
-    image ``samples`` in the run ``log_dir/samples`` (step: the 0-based epoch,
-    as the stock callback's epoch scalars) and, with ``png_dir``, to
-    ``png_dir/epoch_0007.png`` (named by epochs completed). With
-    ``every_steps`` grids are also written every that many generator steps,
+    The images are ``gan.sample(num_samples, seed)``: the same latents every
+    time, so successive grids show the same z evolving. Pixels are mapped
+    from the generator's range (``networks.output_range``) to 0..255. The
+    grid goes to TensorBoard as the image ``samples`` in the run
+    ``log_dir/samples`` (step: the 0-based epoch, as the stock callback's
+    epoch scalars) and, with ``png_dir``, to ``png_dir/epoch_0007.png``
+    (named by epochs completed). With ``every_steps`` grids are also written
+    every that many generator steps,
     as the image ``samples_by_step`` and ``png_dir/step_0000500.png``.
 
     Args:
@@ -101,11 +100,12 @@ class SampleGrid(_EveryEpochs):
         self.use_ema = use_ema
 
     def grid(self):
-        """The current grid, a uint8 array (H, W, C)."""
-        generator = self.model.pick_generator(self.use_ema)
-        latents = sample_latents(self.num_samples, self.model.latent_dim, self.seed)
-        samples = keras.ops.convert_to_numpy(generator(latents, training=False))
-        pixels = images.to_uint8(samples, networks.output_range(generator))
+        """The current grid, a uint8 array (H, W, C); None if G draws NaN."""
+        gan = self.model
+        samples = gan.sample(self.num_samples, self.seed, use_ema=self.use_ema)
+        if not np.isfinite(samples).all():
+            return None
+        pixels = images.to_uint8(samples, networks.output_range(gan.generator))
         return images.tile(pixels, columns=self.columns)
 
     def on_train_batch_end(self, batch, logs=None):
@@ -120,6 +120,12 @@ class SampleGrid(_EveryEpochs):
 
     def _write(self, file_name, tag, step):
         grid = self.grid()
+        if grid is None:  # a diverged generator: a black grid would mislead
+            warnings.warn(
+                f"Not writing {file_name}: the generator draws NaN or infinite pixels.",
+                stacklevel=2,
+            )
+            return
         if self.png_dir is not None:
             images.save_png(
                 os.path.join(self.png_dir, file_name), grid, scale=self.scale
@@ -157,8 +163,7 @@ class LogitHistograms(_EveryEpochs):
 
     def _run(self, epoch, logs):
         gan = self.model
-        latents = sample_latents(len(self.real_images), gan.latent_dim, self.seed)
-        generated = gan.pick_generator(self.use_ema)(latents, training=False)
+        generated = gan.sample(len(self.real_images), self.seed, use_ema=self.use_ema)
         writer = self._summary_writer(self.log_dir, "discriminator")
         with writer.as_default(), tf.summary.record_if(True):
             for name, batch in (("real", self.real_images), ("generated", generated)):
@@ -230,9 +235,7 @@ class ModeCollapseMonitor(_EveryEpochs):
 
     def diversity(self):
         """The generator's current diversity relative to the real batch."""
-        generator = self.model.pick_generator(self.use_ema)
-        latents = sample_latents(self.num_samples, self.model.latent_dim, self.seed)
-        samples = keras.ops.convert_to_numpy(generator(latents, training=False))
+        samples = self.model.sample(self.num_samples, self.seed, use_ema=self.use_ema)
         return float(pairwise_distance(samples) / self.reference)
 
     def _run(self, epoch, logs):
@@ -352,7 +355,10 @@ def monitoring_callbacks(
     if histograms_every_epochs:
         hooks.append(
             LogitHistograms(
-                real_images[:256], log_dir, every_epochs=histograms_every_epochs
-            )
+                real_images[:256],
+                log_dir,
+                every_epochs=histograms_every_epochs,
+                use_ema=use_ema,
+            )  # fmt: skip
         )
     return hooks

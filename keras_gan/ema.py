@@ -49,10 +49,36 @@ def update_moving_average(average, model, decay):
             target.assign(weight)
 
 
-def check_decay(decay):
-    """Raises ``ValueError`` unless ``decay`` is None or in (0, 1)."""
+SCHEDULES = ("ramp", "constant")
+
+
+def decay_at(decay, schedule, updates):
+    """The decay of the average's update after ``updates`` generator updates.
+
+    ``"constant"`` is ``decay``. ``"ramp"`` is ``min(decay, (1 + t) / (10 + t))``
+    with t = ``updates`` (1 after the first generator step), the ramp of TensorFlow's
+    ``ExponentialMovingAverage(num_updates=t)``: early in training the average
+    covers about the last tenth of the steps, not the last ``1 / (1 - decay)``
+    (1000 for 0.999), which would mostly average the untrained weights
+    (StyleGAN2 ramps its half-life for the same reason). It reaches ``decay``
+    after ``(10 decay - 1) / (1 - decay)`` updates (8,991 for 0.999).
+    """
+    decay = ops.cast(decay, "float32")
+    if schedule == "constant":
+        return decay
+    updates = ops.cast(updates, "float32")
+    return ops.minimum(decay, (1.0 + updates) / (10.0 + updates))
+
+
+def check_decay(decay, schedule="constant"):
+    """Raises ``ValueError`` unless ``decay`` is None or in (0, 1) and the
+    schedule is known."""
     if decay is not None and not 0.0 < decay < 1.0:
         raise ValueError(
             "`ema_decay` must be None or a number in (0, 1), typically 0.999. "
             f"Received: ema_decay={decay!r}"
+        )
+    if schedule not in SCHEDULES:
+        raise ValueError(
+            f"`ema_schedule` must be one of {SCHEDULES}. Received: {schedule!r}"
         )

@@ -3,13 +3,22 @@
 import keras
 import numpy as np
 from keras import ops
+from keras.saving import deserialize_keras_object as deserialize
+from keras.saving import serialize_keras_object as serialize
 
-from keras_gan import backend, ema, execution, losses, minibatches, optimizers
-from keras_gan.noise import sample_latents, training_noise
+from keras_gan import backend, ema, execution, losses, minibatches
+from keras_gan.compiling import TwoOptimizers
+from keras_gan.noise import (
+    check_distribution,
+    sample_latents,
+    training_noise,
+    uniform_stream,
+)
+from keras_gan.penalties import discriminator_penalty
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GAN(keras.Model):
+class GAN(TwoOptimizers, keras.Model):
     """A generative adversarial network trained with ``fit``.
 
     Each ``train_step`` is one outer iteration of Algorithm 1 of Goodfellow et
@@ -24,7 +33,7 @@ class GAN(keras.Model):
 
     Logged every step: ``d_loss`` and ``g_loss`` (the objectives being
     minimised), ``d_real`` (mean D(x)) and ``d_fake`` (mean D(G(z)) during the
-    discriminator updates).
+    discriminator updates), and ``d_penalty`` with ``penalties``.
 
     Args:
         generator: a ``keras.Model`` mapping latents ``(batch, latent_dim)`` to
@@ -32,14 +41,26 @@ class GAN(keras.Model):
         discriminator: a ``keras.Model`` mapping images to one logit each.
         latent_dim: size of z; defaults to the generator's input size.
         discriminator_steps: k, discriminator updates per generator update.
-        generator_loss: ``"non_saturating"`` (maximise log D(G(z)), the
-            paper's practical choice) or ``"minimax"`` (minimise
-            log(1 - D(G(z)))).
+        objective: the adversarial objective, a name in ``losses.LOSSES``
+            (``"non_saturating"``: G maximises log D(G(z)), the paper's
+            practical choice; ``"minimax"``, ``"hinge"``, ``"wasserstein"``,
+            ``"least_squares"``, ``"relativistic"``) or a pair of functions
+            ``(generator_loss, discriminator_loss)`` of logits.
+        penalties: penalties added to D's loss (``keras_gan.penalties``:
+            ``R1``, ``R2``, ``GradientPenalty``), on the images D sees.
+        augmentation: applied to every batch D sees, real and generated, in
+            both updates, e.g. ``keras_gan.augment.DiffAugment()``.
+        latent_distribution: ``"normal"`` or ``"uniform"`` (on [-sqrt 3,
+            sqrt 3], the paper's); sampling and exports draw from it too.
         seed: seed of the training noise; with the same seed and data order
             two runs draw the same noise.
         ema_decay: if set (e.g. 0.999), keep ``ema_generator``, an
             exponential moving average of the generator's weights
             (``keras_gan.ema``), updated after every generator step.
+        ema_schedule: ``"ramp"`` (the decay at step t is ``min(ema_decay,
+            (1 + t) / (10 + t))``, so the average does not lag early in
+            training) or ``"constant"``.
+        generator_loss: deprecated; ``objective`` with the same name.
 
     Example:
     >>> gan = GAN(networks.dcgan_generator(64, (8, 8, 1)),
@@ -56,15 +77,24 @@ class GAN(keras.Model):
         *,
         latent_dim=None,
         discriminator_steps=1,
-        generator_loss="non_saturating",
+        objective="non_saturating",
+        penalties=(),
+        augmentation=None,
+        latent_distribution="normal",
         seed=None,
         ema_decay=None,
+        ema_schedule="ramp",
+        generator_loss=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         minibatches.check_discriminator_steps(discriminator_steps)
-        ema.check_decay(ema_decay)
-        self.generator_loss_fn = losses.get_generator_loss(generator_loss)
+        ema.check_decay(ema_decay, ema_schedule)
+        self.objective = losses.deprecated_generator_loss(generator_loss, objective)
+        self.generator_loss_fn, self.discriminator_loss_fn = losses.get(self.objective)
+        self.penalties = list(penalties)
+        self.augmentation = augmentation
+        self.latent_distribution = check_distribution(latent_distribution)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim or generator.input_shape[-1]
@@ -72,9 +102,9 @@ class GAN(keras.Model):
             generator, discriminator, self.latent_dim
         )
         self.discriminator_steps = discriminator_steps
-        self.generator_loss = generator_loss
         self.seed = seed
         self.ema_decay = ema_decay
+        self.ema_schedule = ema_schedule
         self.ema_generator = ema.copy_generator(generator) if ema_decay else None
         self._has_batch_norm = any(
             isinstance(layer, keras.layers.BatchNormalization)
@@ -82,10 +112,9 @@ class GAN(keras.Model):
         )
         self._noise_seed = int(np.random.randint(2**31)) if seed is None else seed
         self.track_gradient_norms = False
-        self.trackers = {
-            name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss", "d_real", "d_fake")
-        }
+        names = ("d_loss", "g_loss", "d_real", "d_fake")
+        names += ("d_penalty",) if self.penalties else ()
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
         # Both networks arrive built; marking the GAN built lets saving,
         # BackupAndRestore and distribution strategies treat it as a ready model.
         self.built = True
@@ -97,67 +126,6 @@ class GAN(keras.Model):
     def metrics(self):
         return list(self.trackers.values())
 
-    def compile(
-        self,
-        generator_optimizer="auto",
-        discriminator_optimizer="auto",
-        *,
-        track_gradient_norms=False,
-        **kwargs,
-    ):
-        """Configures the two optimizers and the Keras execution options.
-
-        Args:
-            generator_optimizer: optimizer (or its name) of the generator;
-                ``"auto"`` is Adam(2e-4, beta_1=0.5) (Radford et al. 2016),
-                as ``keras_gan.optimizers.FusedAdam`` (one fused update kernel).
-            discriminator_optimizer: the same for the discriminator.
-            track_gradient_norms: also log ``d_grad_norm`` and ``g_grad_norm``,
-                the global norms of each network's gradients (costs time).
-            **kwargs: ``keras.Model.compile`` options such as ``jit_compile``,
-                ``steps_per_execution`` and ``run_eagerly``. ``jit_compile="auto"``
-                is Keras's rule: XLA on GPUs only, and not under a distribution
-                strategy (``tools/benchmark.py``: on a 2-core CPU XLA is 26%
-                slower for the paper MLP at k = 1, 7x slower for the DCGAN).
-        """
-        # Saved as asked, so "auto" is decided again where the model is loaded.
-        self._requested_jit_compile = kwargs.get("jit_compile", "auto")
-        # optimizer=None: the base class would otherwise create an unused
-        # RMSprop that gets saved and logged.
-        super().compile(optimizer=None, **kwargs)
-        self.generator_optimizer = optimizers.make_optimizer(
-            generator_optimizer, self.generator, self.dtype_policy
-        )
-        self.discriminator_optimizer = optimizers.make_optimizer(
-            discriminator_optimizer, self.discriminator, self.dtype_policy
-        )
-        self.track_gradient_norms = track_gradient_norms
-        for name in ("d_grad_norm", "g_grad_norm"):
-            self.trackers.pop(name, None)
-            if track_gradient_norms:
-                self.trackers[name] = keras.metrics.Mean(name=name)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        config = self._compile_config.config
-        return {
-            "generator_optimizer": keras.optimizers.serialize(self.generator_optimizer),
-            "discriminator_optimizer": keras.optimizers.serialize(
-                self.discriminator_optimizer
-            ),
-            "run_eagerly": config["run_eagerly"],
-            "steps_per_execution": config["steps_per_execution"],
-            "jit_compile": self._requested_jit_compile,
-            "track_gradient_norms": self.track_gradient_norms,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        for key in ("generator_optimizer", "discriminator_optimizer"):
-            config[key] = keras.optimizers.deserialize(config[key])
-        self.compile(**config)
-
     def train_step(self, data):
         real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         real_batches = minibatches.split(
@@ -167,33 +135,51 @@ class GAN(keras.Model):
         # 1. k discriminator updates, each on its own real minibatch and noise.
         for phase, real_batch in enumerate(real_batches):
             noise = self._noise(step, phase, ops.shape(real_batch)[0])
-            d_loss, d_real, d_fake = self._discriminator_update(real_batch, noise)
-            self.trackers["d_loss"].update_state(d_loss)
-            self.trackers["d_real"].update_state(d_real)
-            self.trackers["d_fake"].update_state(d_fake)
-        # 2. One generator update on fresh noise.
-        noise = self._noise(step, len(real_batches), ops.shape(real_batch)[0])
-        self.trackers["g_loss"].update_state(self._generator_update(noise))
+            draw = uniform_stream(self._noise_seed, step, phase)
+            for name, value in self._discriminator_update(real_batch, noise, draw):
+                self.trackers[name].update_state(value)
+        # 2. One generator update on fresh noise (relativistic objectives also
+        # compare with the last real minibatch).
+        phase = len(real_batches)
+        noise = self._noise(step, phase, ops.shape(real_batch)[0])
+        draw = uniform_stream(self._noise_seed, step, phase)
+        g_loss = self._generator_update(noise, real_batch, draw)
+        self.trackers["g_loss"].update_state(g_loss)
         # 3. Track the generator's moving average.
         if self.ema_generator is not None:
-            ema.update_moving_average(
-                self.ema_generator, self.generator, self.ema_decay
-            )
+            updates = self.generator_optimizer.iterations  # now counting this one
+            decay = ema.decay_at(self.ema_decay, self.ema_schedule, updates)
+            ema.update_moving_average(self.ema_generator, self.generator, decay)
         logs = {name: tracker.result() for name, tracker in self.trackers.items()}
         return execution.worker_logs(logs)
 
-    def _discriminator_update(self, real_images, noise):
+    def _discriminator_update(self, real_images, noise, draw):
+        """One D step; returns ``(metric name, value)`` pairs to log."""
         # Outside loss_fn: D's gradients need no record of G's forward pass.
         fake_images = ops.cast(self.generator(noise, training=True), real_images.dtype)
 
         def loss_fn():
-            logits = self._discriminate(real_images, fake_images)
-            return losses.minimax_discriminator_loss(*logits), logits
+            real, fake = (
+                self._augment(real_images, draw),
+                self._augment(fake_images, draw),
+            )
+            logits = self._discriminate(real, fake)
+            penalty = discriminator_penalty(
+                self.penalties, self.discriminator, real, fake,
+                step=self.discriminator_optimizer.iterations, draw=draw,
+            )  # fmt: skip
+            loss = self.discriminator_loss_fn(*logits)
+            return loss + penalty, (loss, penalty, logits)
 
-        loss, (real_logits, fake_logits) = self._update(
+        _, (loss, penalty, (real_logits, fake_logits)) = self._update(
             self.discriminator_optimizer, self.discriminator, loss_fn, "d"
         )
-        return loss, _mean_probability(real_logits), _mean_probability(fake_logits)
+        logs = [("d_loss", loss), ("d_real", _mean_probability(real_logits))]
+        logs.append(("d_fake", _mean_probability(fake_logits)))
+        return logs + ([("d_penalty", penalty)] if self.penalties else [])
+
+    def _augment(self, images, draw):
+        return images if self.augmentation is None else self.augmentation(images, draw)
 
     def _discriminate(self, real_images, fake_images):
         if self._has_batch_norm:
@@ -206,11 +192,17 @@ class GAN(keras.Model):
         both = ops.concatenate([real_images, fake_images])
         return tuple(ops.split(self.discriminator(both, training=True), 2))
 
-    def _generator_update(self, noise):
+    def _generator_update(self, noise, real_images, draw):
+        needs_real = getattr(self.generator_loss_fn, "needs_real_logits", False)
+
         def loss_fn():
-            fake_images = self.generator(noise, training=True)
+            fake_images = self._augment(self.generator(noise, training=True), draw)
             fake_logits = self.discriminator(fake_images, training=True)
-            return self.generator_loss_fn(fake_logits), None
+            real_logits = None
+            if needs_real:
+                real = self._augment(real_images, draw)
+                real_logits = self.discriminator(real, training=True)
+            return self.generator_loss_fn(fake_logits, real_logits), None
 
         loss, _ = self._update(self.generator_optimizer, self.generator, loss_fn, "g")
         return loss
@@ -226,7 +218,10 @@ class GAN(keras.Model):
         return loss, aux
 
     def _noise(self, step, phase, size):
-        return training_noise(self._noise_seed, step, phase, size, self.latent_dim)
+        return training_noise(
+            self._noise_seed, step, phase, size, self.latent_dim,
+            self.latent_distribution,
+        )  # fmt: skip
 
     def sample(self, num_samples, seed=None, *, use_ema=False, batch_size=1000):
         """Returns ``num_samples`` generated images as a numpy array.
@@ -239,7 +234,9 @@ class GAN(keras.Model):
         """
         if seed is None:
             seed = int(np.random.randint(2**31))
-        latents = sample_latents(num_samples, self.latent_dim, seed)
+        latents = sample_latents(
+            num_samples, self.latent_dim, seed, self.latent_distribution
+        )
         generator = self.pick_generator(use_ema)
         chunks = [
             generator(latents[start : start + batch_size], training=False)
@@ -272,16 +269,26 @@ class GAN(keras.Model):
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "latent_dim": self.latent_dim,
             "discriminator_steps": self.discriminator_steps,
-            "generator_loss": self.generator_loss,
+            "objective": losses.serialize(self.objective),
+            "penalties": [serialize(penalty) for penalty in self.penalties],
+            "augmentation": serialize(self.augmentation),
+            "latent_distribution": self.latent_distribution,
             "seed": self.seed,
             "ema_decay": self.ema_decay,
+            "ema_schedule": self.ema_schedule,
         }
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
+        for key in ("generator", "discriminator", "augmentation"):
+            config[key] = deserialize(config.get(key))
+        config["penalties"] = [deserialize(p) for p in config.get("penalties", [])]
+        if "objective" in config:
+            config["objective"] = losses.deserialize(config["objective"])
+        else:  # files from before `objective`: their generator loss names it
+            config["objective"] = config.pop("generator_loss", "non_saturating")
+            config.setdefault("ema_schedule", "constant")
         return cls(**config)
 
 

@@ -15,13 +15,21 @@ families are written with ``softplus`` so they stay finite for any logit:
     -log (1 - D) = -log sigmoid(-l)    = softplus(l)
 """
 
+import warnings
+
+import keras
 from keras import ops
+
+
+# Registered so that a GAN built with a pair of these functions saves and loads.
+_registered = keras.saving.register_keras_serializable(package="keras_gan")
 
 
 def _as_float32(logits):
     return ops.cast(logits, "float32")
 
 
+@_registered
 def minimax_discriminator_loss(real_logits, fake_logits):
     """The paper's discriminator objective, negated for minimisation.
 
@@ -45,6 +53,7 @@ def minimax_discriminator_loss(real_logits, fake_logits):
 non_saturating_discriminator_loss = minimax_discriminator_loss
 
 
+@_registered
 def minimax_generator_loss(fake_logits, real_logits=None):
     """The paper's original generator objective: minimise ``log(1 - D(G(z)))``.
 
@@ -59,6 +68,7 @@ def minimax_generator_loss(fake_logits, real_logits=None):
     return -ops.mean(ops.softplus(_as_float32(fake_logits)))
 
 
+@_registered
 def non_saturating_generator_loss(fake_logits, real_logits=None):
     """The paper's recommended generator objective: maximise ``log D(G(z))``.
 
@@ -72,6 +82,7 @@ def non_saturating_generator_loss(fake_logits, real_logits=None):
     return ops.mean(ops.softplus(-_as_float32(fake_logits)))
 
 
+@_registered
 def hinge_discriminator_loss(real_logits, fake_logits):
     """The hinge discriminator loss: ``mean relu(1 - real) + mean relu(1 + fake)``.
 
@@ -91,6 +102,7 @@ def hinge_discriminator_loss(real_logits, fake_logits):
     return real_term + fake_term
 
 
+@_registered
 def hinge_generator_loss(fake_logits, real_logits=None):
     """The hinge game's generator loss, ``-mean(fake_logits)`` (Lim & Ye 2017).
 
@@ -101,6 +113,7 @@ def hinge_generator_loss(fake_logits, real_logits=None):
     return -ops.mean(_as_float32(fake_logits))
 
 
+@_registered
 def wasserstein_discriminator_loss(real_logits, fake_logits):
     """The critic loss of WGAN: ``mean(fake) - mean(real)``.
 
@@ -119,6 +132,7 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
     return ops.mean(_as_float32(fake_logits)) - ops.mean(_as_float32(real_logits))
 
 
+@_registered
 def wasserstein_generator_loss(fake_logits, real_logits=None):
     """The WGAN generator loss, ``-mean(fake_logits)`` (Arjovsky et al. 2017).
 
@@ -129,6 +143,7 @@ def wasserstein_generator_loss(fake_logits, real_logits=None):
     return -ops.mean(_as_float32(fake_logits))
 
 
+@_registered
 def least_squares_discriminator_loss(real_logits, fake_logits):
     """The LSGAN discriminator loss with targets real 1, fake 0.
 
@@ -148,6 +163,7 @@ def least_squares_discriminator_loss(real_logits, fake_logits):
     return real_term + fake_term
 
 
+@_registered
 def least_squares_generator_loss(fake_logits, real_logits=None):
     """The LSGAN generator loss ``0.5 * mean((fake - 1)^2)`` (Mao et al. 2017, c=1).
 
@@ -158,6 +174,7 @@ def least_squares_generator_loss(fake_logits, real_logits=None):
     return 0.5 * ops.mean(ops.square(_as_float32(fake_logits) - 1.0))
 
 
+@_registered
 def relativistic_discriminator_loss(real_logits, fake_logits):
     """The relativistic pairing loss: ``mean softplus(-(real - fake))``.
 
@@ -179,6 +196,7 @@ def relativistic_discriminator_loss(real_logits, fake_logits):
     return ops.mean(ops.softplus(fake - real))
 
 
+@_registered
 def relativistic_generator_loss(fake_logits, real_logits=None):
     """The relativistic generator loss: ``mean softplus(-(fake - real))``.
 
@@ -226,17 +244,57 @@ LOSSES = {
 }
 
 
-def get(name):
-    """Returns the ``(generator_loss, discriminator_loss)`` pair called ``name``.
+def get(objective):
+    """The ``(generator_loss, discriminator_loss)`` pair of ``objective``.
+
+    Args:
+        objective: a name in ``LOSSES`` or a pair of loss functions, returned
+            as it is.
 
     Example:
     >>> generator_loss, discriminator_loss = get("hinge")
     """
-    if name not in LOSSES:
+    if isinstance(objective, (tuple, list)) and len(objective) == 2:
+        if all(callable(function) for function in objective):
+            return tuple(objective)
+    if isinstance(objective, str) and objective in LOSSES:
+        return LOSSES[objective]
+    raise ValueError(
+        f"Unknown GAN `objective`: {objective!r}. Expected one of {sorted(LOSSES)} "
+        "or a pair of functions (generator_loss, discriminator_loss)."
+    )
+
+
+def serialize(objective):
+    """A JSON-able form of an objective: its name, or the pair's serializations."""
+    if isinstance(objective, str):
+        return objective
+    return [keras.saving.serialize_keras_object(function) for function in objective]
+
+
+def deserialize(config):
+    """The objective ``serialize`` wrote."""
+    if isinstance(config, str):
+        return config
+    return tuple(keras.saving.deserialize_keras_object(item) for item in config)
+
+
+def deprecated_generator_loss(generator_loss, objective):
+    """``objective``, or the name given to the deprecated ``generator_loss``."""
+    if generator_loss is None:
+        return objective
+    warnings.warn(
+        "`generator_loss` is deprecated; pass `objective` (e.g. "
+        f"objective={generator_loss!r}), which also sets the discriminator's loss.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    if generator_loss not in GENERATOR_LOSSES:
         raise ValueError(
-            f"Unknown GAN objective: {name!r}. Expected one of {sorted(LOSSES)}."
+            f"Unknown `generator_loss`: {generator_loss!r}. Expected one of "
+            f"{sorted(GENERATOR_LOSSES)}; other objectives are set by `objective`."
         )
-    return LOSSES[name]
+    return generator_loss
 
 
 # The generator losses that pair with the paper's discriminator loss, the one

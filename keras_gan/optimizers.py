@@ -22,6 +22,7 @@ losses it gives them are scaled by ``keras_gan.backend.scale_loss``.
 """
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -101,3 +102,102 @@ def make_optimizer(optimizer, network, dtype_policy):
         optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
     optimizer.build(network.trainable_variables)
     return optimizer
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class DecayingLearningRate(keras.optimizers.schedules.LearningRateSchedule):
+    """``max(floor, initial / factor ** step)``: pylearn2's ``ExponentialDecay``.
+
+    The paper's MNIST schedule (goodfeli/adversarial ``mnist.yaml``): 0.1,
+    divided by 1.000004 after every update, never below 1e-6.
+
+    Args:
+        initial: the rate at step 0.
+        factor: the divisor per step (> 0).
+        floor: the smallest rate.
+    """
+
+    def __init__(self, initial=0.1, factor=1.000004, floor=1e-6):
+        if not (initial > 0 and factor > 0 and floor >= 0):
+            raise ValueError(
+                "`initial` and `factor` must be > 0 and `floor` >= 0. Received: "
+                f"initial={initial!r}, factor={factor!r}, floor={floor!r}"
+            )
+        self.initial, self.factor, self.floor = initial, factor, floor
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32")
+        rate = self.initial * ops.exp(-step * float(np.log(self.factor)))
+        return ops.maximum(ops.cast(self.floor, "float32"), rate)
+
+    def get_config(self):
+        return {"initial": self.initial, "factor": self.factor, "floor": self.floor}
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class RampedMomentumSGD(keras.optimizers.SGD):
+    """SGD with momentum rising linearly from ``momentum`` to ``final_momentum``.
+
+    pylearn2's ``MomentumAdjustor``, as the paper trained its MNIST MLPs:
+    momentum 0.5 until step ``ramp_start``, then linearly up to 0.7 at
+    ``ramp_end``, and 0.7 after. The update is Keras's SGD (not Nesterov):
+    ``v = mu_t v - lr g; w += v``.
+
+    Args:
+        learning_rate: a float or a schedule (e.g. ``DecayingLearningRate``).
+        momentum: momentum before ``ramp_start``.
+        final_momentum: momentum from ``ramp_end`` on.
+        ramp_start: step where the ramp starts (the paper: epoch 1).
+        ramp_end: step where it ends (the paper: epoch 250).
+        **kwargs: other ``keras.optimizers.SGD`` arguments.
+
+    Example:
+    >>> steps = 50_000 // 100  # steps per epoch of the paper's MNIST runs
+    >>> RampedMomentumSGD(DecayingLearningRate(), 0.5, 0.7, steps, 250 * steps)
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.1,
+        momentum=0.5,
+        final_momentum=0.7,
+        ramp_start=0,
+        ramp_end=1,
+        **kwargs,
+    ):
+        kwargs.pop("nesterov", None)
+        super().__init__(learning_rate, momentum=momentum, **kwargs)
+        if not 0 <= ramp_start < ramp_end or not 0 <= final_momentum < 1:
+            raise ValueError(
+                "Expected 0 <= ramp_start < ramp_end and 0 <= final_momentum < 1. "
+                f"Received: ramp_start={ramp_start!r}, ramp_end={ramp_end!r}, "
+                f"final_momentum={final_momentum!r}"
+            )
+        self.final_momentum = final_momentum
+        self.ramp_start, self.ramp_end = ramp_start, ramp_end
+
+    def momentum_at(self, step):
+        """The momentum used by update ``step`` (0-based)."""
+        progress = (ops.cast(step, "float32") - self.ramp_start) / (
+            self.ramp_end - self.ramp_start
+        )
+        progress = ops.clip(progress, 0.0, 1.0)
+        return self.momentum + (self.final_momentum - self.momentum) * progress
+
+    def update_step(self, gradient, variable, learning_rate):
+        dtype = variable.dtype
+        velocity = self.momentums[self._get_variable_index(variable)]
+        momentum = ops.cast(self.momentum_at(self.iterations), dtype)
+        step = ops.multiply(ops.cast(gradient, dtype), ops.cast(learning_rate, dtype))
+        self.assign(velocity, ops.subtract(ops.multiply(velocity, momentum), step))
+        self.assign_add(variable, velocity)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("nesterov", None)
+        return {
+            **config,
+            "final_momentum": self.final_momentum,
+            "ramp_start": self.ramp_start,
+            "ramp_end": self.ramp_end,
+        }

@@ -37,10 +37,10 @@ def test_each_discriminator_update_sees_its_own_real_minibatch():
     seen_real, seen_noise = [], []
     update = gan._discriminator_update
 
-    def spy(real_batch, noise):
+    def spy(real_batch, noise, draw):
         seen_real.append(real_batch.numpy()[:, 0, 0, 0])
         seen_noise.append(noise.numpy())
-        return update(real_batch, noise)
+        return update(real_batch, noise, draw)
 
     gan._discriminator_update = spy
     gan.fit(_dataset(images, k * m), epochs=1, verbose=0)
@@ -111,7 +111,7 @@ def test_xla_agrees_with_graph(real_images):
 
 
 def test_save_and_load_round_trip(tmp_path, real_images):
-    gan = make_tiny_gan(discriminator_steps=2, generator_loss="minimax", ema_decay=0.9)
+    gan = make_tiny_gan(discriminator_steps=2, objective="minimax", ema_decay=0.9)
     gan.compile(
         generator_optimizer=keras.optimizers.Adam(1e-3),
         discriminator_optimizer=keras.optimizers.SGD(1e-2, momentum=0.5),
@@ -123,7 +123,7 @@ def test_save_and_load_round_trip(tmp_path, real_images):
 
     assert isinstance(loaded, GAN)
     assert loaded.get_config()["discriminator_steps"] == 2
-    assert loaded.generator_loss == "minimax"
+    assert loaded.objective == "minimax"
     latents = np.random.default_rng(1).normal(size=(5, LATENT_DIM)).astype("float32")
     np.testing.assert_array_equal(loaded(latents), gan(latents))
     np.testing.assert_array_equal(loaded.sample(5, seed=4), gan.sample(5, seed=4))
@@ -168,8 +168,14 @@ def test_sample_is_reproducible_for_a_seed():
     assert np.all(np.abs(first) <= 1.0)  # tanh generator range
 
 
-def test_ema_generator_is_averaged_after_each_generator_step(real_images):
-    gan = make_tiny_gan(ema_decay=0.75)
+@pytest.mark.parametrize(
+    "schedule, decay",
+    [("constant", 0.75), ("ramp", 2 / 11)],  # ramp: min(0.75, (1 + 1) / (10 + 1))
+)
+def test_ema_generator_is_averaged_after_each_generator_step(
+    real_images, schedule, decay
+):
+    gan = make_tiny_gan(ema_decay=0.75, ema_schedule=schedule)
     gan.compile()
     assert gan.pick_generator() is gan.generator
     assert gan.pick_generator(use_ema=True) is gan.ema_generator
@@ -178,7 +184,7 @@ def test_ema_generator_is_averaged_after_each_generator_step(real_images):
     pairs = zip(gan.ema_generator.weights, gan.generator.weights, before, strict=True)
     for average, weight, old in pairs:
         if weight.trainable:
-            expected = 0.75 * old + 0.25 * weight.numpy()
+            expected = decay * old + (1 - decay) * weight.numpy()
         else:  # batch-norm statistics of the updated generator
             expected = weight.numpy()
         np.testing.assert_allclose(average.numpy(), expected, rtol=1e-5, atol=1e-7)

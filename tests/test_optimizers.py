@@ -49,3 +49,41 @@ def test_fused_adam_round_trips_through_config():
     restored = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
     assert type(restored) is FusedAdam
     assert restored.get_config() == optimizer.get_config()
+
+
+def test_decaying_learning_rate_golden_values():
+    from keras_gan.optimizers import DecayingLearningRate
+
+    schedule = DecayingLearningRate(0.1, 1.000004, 1e-6)
+    for step, expected in (
+        (0, 0.1),
+        (1, 0.1 / 1.000004),
+        (250_000, 0.1 / 1.000004**250_000),
+    ):
+        np.testing.assert_allclose(float(schedule(step)), expected, rtol=1e-5)
+    assert float(schedule(10**8)) == np.float32(1e-6)  # the floor
+    again = DecayingLearningRate.from_config(schedule.get_config())
+    assert float(again(1000)) == float(schedule(1000))
+
+
+def test_ramped_momentum_sgd_ramps_and_updates_like_sgd():
+    from keras_gan.optimizers import RampedMomentumSGD
+
+    optimizer = RampedMomentumSGD(0.1, 0.5, 0.7, ramp_start=10, ramp_end=20)
+    for step, expected in ((0, 0.5), (10, 0.5), (15, 0.6), (20, 0.7), (99, 0.7)):
+        np.testing.assert_allclose(
+            float(optimizer.momentum_at(step)), expected, rtol=1e-6
+        )
+    weight = keras.Variable(np.array([1.0, -2.0], "float32"))
+    optimizer.build([weight])
+    velocity, expected = np.zeros(2), np.array([1.0, -2.0])
+    for step in range(3):
+        gradient = np.array([0.5, 1.0], "float32") * (step + 1)
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(gradient), weight)])
+        velocity = 0.5 * velocity - 0.1 * gradient  # momentum 0.5 before step 10
+        expected = expected + velocity
+    np.testing.assert_allclose(weight.numpy(), expected, rtol=1e-6)
+    again = RampedMomentumSGD.from_config(optimizer.get_config())
+    assert (again.final_momentum, again.ramp_start, again.ramp_end) == (0.7, 10, 20)
+    with pytest.raises(ValueError, match="ramp_start < ramp_end"):
+        RampedMomentumSGD(ramp_start=5, ramp_end=5)
