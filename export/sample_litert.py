@@ -8,8 +8,9 @@ A file exported by ``keras_gan.export.export_tflite`` has a ``sample``
 signature that draws its own latents from the seed (a counter-based hash, the
 same on every device) and returns uint8 images. For a ``.tflite`` file with
 only a latents-in signature (keras_gan's int8 exports), latents come from numpy
-(``numpy.random.default_rng(seed).standard_normal``) and the float images are
-mapped to 0..255 from ``--value-range``.
+(``numpy.random.default_rng(seed)``, normal or, with ``--latents uniform``,
+uniform on [-sqrt 3, sqrt 3], the distribution the GAN was trained with) and
+the float images are mapped to 0..255 from ``--value-range``.
 """
 
 import argparse
@@ -32,7 +33,7 @@ def load(path):
         ) from error
 
 
-def sample(interpreter, num_samples, seed, value_range):
+def sample(interpreter, num_samples, seed, value_range, latents="normal"):
     """Returns uint8 images (N, H, W, C)."""
     signatures = interpreter.get_signature_list()
     if "sample" in signatures:
@@ -48,10 +49,12 @@ def sample(interpreter, num_samples, seed, value_range):
         )
     runner = interpreter.get_signature_runner(next(iter(signatures)))
     ((name, details),) = runner.get_input_details().items()
-    latents = np.random.default_rng(seed).standard_normal(
-        (num_samples, details["shape"][-1])
-    )
-    (images,) = runner(**{name: latents.astype("float32")}).values()
+    rng, shape = np.random.default_rng(seed), (num_samples, details["shape"][-1])
+    if latents == "uniform":
+        z = rng.uniform(-math.sqrt(3.0), math.sqrt(3.0), shape)
+    else:
+        z = rng.standard_normal(shape)
+    (images,) = runner(**{name: z.astype("float32")}).values()
     return to_uint8(images, value_range)
 
 
@@ -99,12 +102,21 @@ def main(argv=None):
         metavar=("LOW", "HIGH"),
         help="pixel range of a latents-only model (default: guessed from the sign)",
     )
+    parser.add_argument(
+        "--latents",
+        choices=("normal", "uniform"),
+        default="normal",
+        help="latent distribution of a latents-only model, the GAN's "
+        "latent_distribution (default: normal)",
+    )
     args = parser.parse_args(argv)
     if args.num_samples < 1:
         parser.error(f"--num-samples must be >= 1, got {args.num_samples}")
     if not -(2**31) <= args.seed < 2**31:
         parser.error(f"--seed must fit in int32, got {args.seed}")
-    images = sample(load(args.model), args.num_samples, args.seed, args.value_range)
+    images = sample(
+        load(args.model), args.num_samples, args.seed, args.value_range, args.latents
+    )
     grid = tile(images).repeat(args.scale, axis=0).repeat(args.scale, axis=1)
     picture = Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid)
     temporary = args.output + ".partial"

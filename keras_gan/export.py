@@ -7,13 +7,14 @@ Artifacts and their signatures:
   ``(batch, latent_dim)`` -> ``images`` float32 in the generator's own pixel
   range, any batch size; ``sample``: ``num_samples`` and ``seed`` int32
   scalars -> ``images`` uint8 ``(n, H, W, C)`` in 0..255 and the ``latents``
-  used. Its latents are ``keras_gan.sample_latents``, so ``sample(n, seed)``
-  shows the images of ``GAN.sample(n, seed=seed)``. The pixel range of
-  ``serve``'s images is recorded too: ``tf.saved_model.load(path).value_range``
-  holds ``(low, high)`` as two float32 variables.
+  used. Its latents are ``keras_gan.sample_latents`` of the GAN's
+  ``latent_distribution``, so ``sample(n, seed)`` shows the images of
+  ``GAN.sample(n, seed=seed)``. Recorded too: ``value_range``, the pixel range
+  of ``serve``'s images (``(low, high)``, two float32 variables of
+  ``tf.saved_model.load(path)``), and ``latent_distribution`` (one string).
 - ``.tflite`` (``export_tflite``), for LiteRT: ``serving_default`` as above
   and ``sample`` as above, but with latents from ``keras_gan.hash_noise``
-  (TensorFlow's random ops are not LiteRT builtins), so a seed names other
+  (TensorFlow's random ops are not LiteRT builtins; same distribution), so a seed names other
   images than in the SavedModel. ``quantize="int8"`` files carry
   ``serving_default`` only.
 
@@ -80,13 +81,20 @@ def export_saved_model(model, path, *, use_ema=False, value_range=None):
     >>> tf.saved_model.load("run/saved_model").sample(
     ...     num_samples=16, seed=0)["images"]
     """
-    generator = load_generator(model, use_ema=use_ema)
+    generator, distribution = load_generator(model, use_ema=use_ema)
     value_range = value_range or networks.output_range(generator)
-    archive = _archive(generator, value_range, sample_latents, "serve")
+
+    def noise(num_samples, latent_dim, seed):
+        return sample_latents(num_samples, latent_dim, seed, distribution)
+
+    archive = _archive(generator, value_range, noise, "serve")
     # Variables, not an endpoint: a reader gets the range without running
     # the generator (see keras_gan.sampling).
     archive.add_variable_collection(
         "value_range", [tf.Variable(bound, dtype="float32") for bound in value_range]
+    )
+    archive.add_variable_collection(
+        "latent_distribution", [tf.Variable(distribution, trainable=False)]
     )
     with atomic_path(path) as temporary:
         archive.write_out(temporary, verbose=False)
@@ -119,17 +127,21 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
     >>> print(export_tflite(gan, "run/gan.tflite", quantize="float16"))
     """
     litert.check_quantize(quantize)
-    generator = load_generator(model, use_ema=use_ema)
+    generator, distribution = load_generator(model, use_ema=use_ema)
     latent_dim = generator.input_shape[-1]
     value_range = value_range or networks.output_range(generator)
-    archive = _archive(generator, value_range, hash_noise.hash_normal, None)
+
+    def noise(num_samples, latent_dim, seed):
+        return hash_noise.hash_latents(num_samples, latent_dim, seed, distribution)
+
+    archive = _archive(generator, value_range, noise, None)
     with tempfile.TemporaryDirectory() as staging:
         archive.write_out(staging, verbose=False)
         content = litert.convert(
             staging,
             _tflite_signatures(quantize),
             quantize=quantize,
-            calibration=_calibration(latent_dim),
+            calibration=_calibration(latent_dim, distribution),
         )
     litert.check_builtin_ops(content)
     max_error, mean_error = _tflite_error(content, generator)
@@ -181,11 +193,20 @@ def _tflite_signatures(quantize):
     return ("serving_default",) if quantize == "int8" else ("serving_default", "sample")
 
 
-def _calibration(latent_dim):
+def _calibration(latent_dim, distribution):
     rng = np.random.default_rng(0)
     for _ in range(_CALIBRATION_LATENTS):
-        latents = rng.standard_normal((1, latent_dim)).astype("float32")
-        yield "serving_default", {"latents": latents}
+        yield (
+            "serving_default",
+            {"latents": _numpy_latents(rng, latent_dim, distribution)},
+        )
+
+
+def _numpy_latents(rng, latent_dim, distribution, count=1):
+    if distribution == "uniform":
+        bound = np.sqrt(3.0)
+        return rng.uniform(-bound, bound, (count, latent_dim)).astype("float32")
+    return rng.standard_normal((count, latent_dim)).astype("float32")
 
 
 def _tflite_error(content, generator):

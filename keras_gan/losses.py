@@ -20,7 +20,6 @@ import warnings
 import keras
 from keras import ops
 
-
 # Registered so that a GAN built with a pair of these functions saves and loads.
 _registered = keras.saving.register_keras_serializable(package="keras_gan")
 

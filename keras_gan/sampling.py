@@ -36,13 +36,22 @@ class Sampler:
         sample_fn: optional ``(num_samples, seed) -> images in [0, 1]``; by
             default latents come from ``keras_gan.sample_latents``, so a seed
             names the same images as ``GAN.sample(num_samples, seed=seed)``.
+        latent_distribution: what ``sample`` draws latents from (the GAN's).
     """
 
-    def __init__(self, generate_fn, latent_dim, value_range, sample_fn=None):
+    def __init__(
+        self,
+        generate_fn,
+        latent_dim,
+        value_range,
+        sample_fn=None,
+        latent_distribution="normal",
+    ):
         self.generate_fn = generate_fn
         self.latent_dim = latent_dim
         self.value_range = value_range
         self.sample_fn = sample_fn
+        self.latent_distribution = latent_distribution
 
     def generate(self, latents, batch_size=1000):
         """Images in [0, 1] (float32) for the given latents."""
@@ -71,7 +80,10 @@ class Sampler:
             raise ValueError(f"`seed` must be an int32. Received: seed={seed!r}")
         if self.sample_fn is not None:
             return self.sample_fn(num_samples, seed)
-        return self.generate(sample_latents(num_samples, self.latent_dim, seed))
+        latents = sample_latents(
+            num_samples, self.latent_dim, seed, self.latent_distribution
+        )
+        return self.generate(latents)
 
 
 def as_sampler(model, *, use_ema=False):
@@ -94,11 +106,11 @@ def as_sampler(model, *, use_ema=False):
     if isinstance(model, Sampler):
         return model
     if not isinstance(model, (str, os.PathLike)):
-        return _keras_sampler(load_generator(model, use_ema=use_ema))
+        return _keras_sampler(*load_generator(model, use_ema=use_ema))
     path = os.fspath(model)
     exported = os.path.isdir(path) or path.endswith(".tflite")
     if not exported:
-        return _keras_sampler(load_generator(path, use_ema=use_ema))
+        return _keras_sampler(*load_generator(path, use_ema=use_ema))
     if use_ema:
         raise ValueError(
             f"`use_ema` applies to .keras GANs only; {path!r} holds the one "
@@ -110,17 +122,18 @@ def as_sampler(model, *, use_ema=False):
 
 
 def load_generator(model, *, use_ema=False):
-    """The generator ``keras.Model`` of a GAN, a ``.keras`` path or a generator.
+    """``(generator, latent_distribution)`` of a GAN, a ``.keras`` path or a generator.
 
     Args:
         model: a ``keras_gan.GAN``, the path of one saved as ``.keras``, or a
-            generator ``keras.Model`` (then ``use_ema`` must be False).
+            generator ``keras.Model`` (then ``use_ema`` must be False, and its
+            latents are taken to be normal).
         use_ema: the GAN's moving-average generator.
     """
     if isinstance(model, (str, os.PathLike)):
         model = _load_keras(os.fspath(model))
     if isinstance(model, GAN):
-        return model.pick_generator(use_ema)
+        return model.pick_generator(use_ema), model.latent_distribution
     if not isinstance(model, keras.Model):
         raise ValueError(
             "`model` must be a keras_gan.GAN or a generator keras.Model, or the "
@@ -132,7 +145,7 @@ def load_generator(model, *, use_ema=False):
             "`use_ema=True` needs a keras_gan.GAN with ema_decay set; received a "
             f"bare generator {model.name!r}. Pass the GAN, or use_ema=False."
         )
-    return model
+    return model, "normal"
 
 
 def _load_keras(path):
@@ -147,12 +160,15 @@ def _load_keras(path):
         ) from error
 
 
-def _keras_sampler(generator):
+def _keras_sampler(generator, latent_distribution):
     def generate_fn(latents):
         return generator(latents, training=False)
 
     return Sampler(
-        generate_fn, generator.input_shape[-1], networks.output_range(generator)
+        generate_fn,
+        generator.input_shape[-1],
+        networks.output_range(generator),
+        latent_distribution=latent_distribution,
     )
 
 

@@ -308,3 +308,34 @@ def test_paper_generator_exports(tmp_path):
     pixels = images.to_uint8(as_sampler(path).sample(3, seed=0))
     expected = images.to_uint8(_keras_images(generator, sample_latents(3, 100, 0)))
     assert np.abs(pixels.astype(int) - expected).max() <= 1
+
+
+def test_exports_draw_the_gans_latent_distribution(tmp_path):
+    from keras_gan.hash_noise import hash_latents
+
+    keras.utils.set_random_seed(1)
+    gan = GAN(
+        networks.dcgan_generator(LATENT_DIM, (8, 8, 1), width=8),
+        networks.dcgan_discriminator((8, 8, 1), width=4),
+        latent_distribution="uniform",
+    )
+    export_saved_model(gan, tmp_path / "saved")
+    loaded = tf.saved_model.load(str(tmp_path / "saved"))
+    assert loaded.latent_distribution[0].numpy() == b"uniform"
+    outputs = loaded.signatures["sample"](
+        num_samples=tf.constant(5), seed=tf.constant(2)
+    )
+    np.testing.assert_array_equal(
+        outputs["latents"].numpy(), sample_latents(5, LATENT_DIM, 2, "uniform")
+    )
+    np.testing.assert_array_equal(
+        outputs["images"].numpy(), images.to_uint8(gan.sample(5, seed=2), (-1, 1))
+    )
+    export_tflite(gan, tmp_path / "gan.tflite")
+    latents = litert.sample(
+        litert.load_interpreter(str(tmp_path / "gan.tflite")), 6, 3
+    )[1]
+    np.testing.assert_allclose(
+        latents, hash_latents(6, LATENT_DIM, 3, "uniform"), atol=1e-6
+    )
+    assert np.abs(latents).max() < np.sqrt(3.0)

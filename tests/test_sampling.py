@@ -55,7 +55,7 @@ def test_use_ema_picks_the_moving_average_everywhere(tmp_path):
         np.testing.assert_allclose(averaged, expected, atol=1e-6)
         raw = sampling.as_sampler(model).sample(4, seed=2)
         np.testing.assert_allclose(raw, 1.0 - expected, atol=1e-6)
-    assert sampling.load_generator(gan, use_ema=True) is gan.ema_generator
+    assert sampling.load_generator(gan, use_ema=True) == (gan.ema_generator, "normal")
     with pytest.raises(ValueError, match="use_ema=True.*ema_decay=None"):
         sampling.as_sampler(_tanh_gan(), use_ema=True)
     with pytest.raises(ValueError, match="use_ema=True.*bare generator"):
