@@ -14,8 +14,8 @@ Artifacts and their signatures:
   ``tf.saved_model.load(path)``), and ``latent_distribution`` (one string).
 - ``.tflite`` (``export_tflite``), for LiteRT: ``serving_default`` as above
   and ``sample`` as above, but with latents from ``keras_gan.hash_noise``
-  (TensorFlow's random ops are not LiteRT builtins; same distribution), so a seed names other
-  images than in the SavedModel. ``quantize="int8"`` files carry
+  (TensorFlow's random ops are not LiteRT builtins; same distribution), so a
+  seed names other images than in the SavedModel. ``quantize="int8"`` files carry
   ``serving_default`` only.
 
 Read either back with ``keras_gan.sampling.as_sampler``.

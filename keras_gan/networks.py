@@ -10,72 +10,11 @@ computes in float32 under mixed precision, so D(x) never rounds to 0 or 1.
 
 import keras
 import numpy as np
-from keras import layers, ops
+from keras import layers
+
+from keras_gan.layers import Maxout, spectrally_normalised
 
 _RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
-
-
-@keras.saving.register_keras_serializable(package="keras_gan")
-class Maxout(layers.Layer):
-    """Maxout units: the maximum over ``pieces`` affine maps of the input.
-
-    The discriminator unit of Goodfellow et al. (2014), from Goodfellow et al.
-    (2013), "Maxout Networks". Equivalent to ``Dense(units * pieces)`` followed
-    by a max over each unit's pieces.
-
-    Args:
-        units: number of output units.
-        pieces: number of linear pieces each unit takes the max over.
-        kernel_initializer: initializer of the affine maps.
-        spectral_norm: wrap the affine maps, one ``(inputs, units * pieces)``
-            kernel, in ``keras.layers.SpectralNormalization``. Its spectral
-            norm bounds every piece's, so the unit stays 1-Lipschitz.
-
-    Example:
-    >>> Maxout(240, pieces=5)(keras.ops.ones((2, 784))).shape
-    (2, 240)
-    """
-
-    def __init__(
-        self,
-        units,
-        pieces=5,
-        kernel_initializer="glorot_uniform",
-        spectral_norm=False,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.units = units
-        self.pieces = pieces
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.spectral_norm = spectral_norm
-
-    def build(self, input_shape):
-        dense = layers.Dense(
-            self.units * self.pieces,
-            kernel_initializer=self.kernel_initializer,
-            name="affine",
-        )
-        self.dense = _spectrally_normalised(dense, self.spectral_norm)
-        self.dense.build(input_shape)
-
-    def call(self, inputs, training=None):
-        # `training` reaches spectral normalisation's power iteration.
-        affine = self.dense(inputs, training=training)
-        pieces = ops.reshape(affine, (-1, self.units, self.pieces))
-        return ops.max(pieces, axis=-1)
-
-    def compute_output_shape(self, input_shape):
-        return (*input_shape[:-1], self.units)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "units": self.units,
-            "pieces": self.pieces,
-            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-            "spectral_norm": self.spectral_norm,
-        }
 
 
 def paper_mnist_generator(latent_dim=100, image_shape=(28, 28, 1)):
@@ -163,7 +102,7 @@ def paper_mnist_discriminator(image_shape=(28, 28, 1), *, spectral_norm=False):
     logits = layers.Dense(
         1, dtype="float32", kernel_initializer=initializer, name="logits"
     )
-    logits = _spectrally_normalised(logits, spectral_norm)(x)
+    logits = spectrally_normalised(logits, spectral_norm)(x)
     return keras.Model(images, logits, name="paper_discriminator")
 
 
@@ -196,7 +135,9 @@ def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), *, width=64):
     return keras.Model(latents, images, name="dcgan_generator")
 
 
-def dcgan_discriminator(image_shape=(28, 28, 1), *, width=64, spectral_norm=False):
+def dcgan_discriminator(
+    image_shape=(28, 28, 1), *, width=64, dropout=0.3, spectral_norm=False
+):
     """A DCGAN discriminator (Radford et al. 2016) for square images.
 
     Two stride-2 convolutions with leaky ReLU (slope 0.2) and dropout, then one
@@ -206,6 +147,8 @@ def dcgan_discriminator(image_shape=(28, 28, 1), *, width=64, spectral_norm=Fals
     Args:
         image_shape: ``(S, S, C)`` of the images it judges.
         width: channel count of the first convolution; capacity knob.
+        dropout: dropout rate after each convolution; 0 for none (when a
+            gradient penalty regularises D instead).
         spectral_norm: wrap both convolutions and the logit layer in
             ``keras.layers.SpectralNormalization`` (SN-GAN).
     """
@@ -214,12 +157,13 @@ def dcgan_discriminator(image_shape=(28, 28, 1), *, width=64, spectral_norm=Fals
     x = images
     for filters in (width, 2 * width):
         conv = layers.Conv2D(filters, 4, strides=2, padding="same")
-        x = _spectrally_normalised(conv, spectral_norm)(x)
+        x = spectrally_normalised(conv, spectral_norm)(x)
         x = layers.LeakyReLU(0.2)(x)
-        x = layers.Dropout(0.3)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
     x = layers.Flatten()(x)
     logits = layers.Dense(1, dtype="float32", name="logits")
-    logits = _spectrally_normalised(logits, spectral_norm)(x)
+    logits = spectrally_normalised(logits, spectral_norm)(x)
     return keras.Model(images, logits, name="dcgan_discriminator")
 
 
@@ -277,21 +221,6 @@ def output_range(generator):
         f"Cannot tell the pixel range of generator {generator.name!r}: its last "
         "activation is not 'sigmoid' ([0, 1]) or 'tanh' ([-1, 1]). End the "
         "generator with one of them, or pass the range explicitly."
-    )
-
-
-def _spectrally_normalised(layer, spectral_norm):
-    """``layer``, in spectral normalisation if asked (Miyato et al. 2018).
-
-    ``keras.layers.SpectralNormalization`` divides the kernel by its largest
-    singular value, estimated by one power iteration per ``training=True``
-    call. The wrapper takes the layer's name and dtype policy, so a float32
-    logit layer still computes (and returns) float32 under mixed precision.
-    """
-    if not spectral_norm:
-        return layer
-    return layers.SpectralNormalization(
-        layer, dtype=layer.dtype_policy, name=layer.name
     )
 
 

@@ -94,9 +94,13 @@ def test_the_train_command_passes_its_flags(monkeypatch, tmp_path):
 def test_choices_come_from_the_registries():
     from keras_gan import litert, losses, networks
 
+    from keras_gan import recipes
+
     train = cli.build_parser()._subparsers._group_actions[0].choices["train"]
     choices = {action.dest: action.choices for action in train._actions}
     assert choices["generator_loss"] == sorted(losses.GENERATOR_LOSSES)
+    assert choices["objective"] == sorted(losses.LOSSES)
+    assert choices["recipe"] == sorted(recipes.RECIPES)
     assert choices["network"] == sorted(networks.NETWORKS)
     export = cli.build_parser()._subparsers._group_actions[0].choices["export"]
     choices = {action.dest: action.choices for action in export._actions}

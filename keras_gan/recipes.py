@@ -1,0 +1,224 @@
+"""Named training recipes: small functions that return a compiled GAN.
+
+A recipe is composition, not configuration: it picks networks, an objective,
+penalties, a latent distribution and optimizers, and compiles. Each takes the
+image shape and, optionally, the training images (some recipes start from
+their statistics) and returns a ``keras_gan.GAN`` ready for ``fit`` or
+``keras_gan.training.train``.
+
+- ``dcgan``: the package default. DCGAN networks (Radford et al. 2016), the
+  non-saturating objective, Adam(2e-4, beta_1=0.5).
+- ``paper_mlp``: the paper's exact MNIST recipe (Goodfellow et al. 2014;
+  goodfeli/adversarial ``mnist.yaml``).
+- ``r3gan``: R3GAN's objective and regularisation (Huang et al. 2024, "The
+  GAN is dead; long live the GAN!"): relativistic pairing with R1 and R2,
+  Adam with beta_1 = 0, and a ramped EMA, on DCGAN networks without dropout.
+
+``keras-gan train --recipe NAME`` builds one; ``build`` is what it calls.
+"""
+
+import inspect
+
+from keras_gan import networks, optimizers, penalties
+from keras_gan.gan import GAN
+
+
+def dcgan(
+    image_shape,
+    *,
+    images=None,
+    network="dcgan",
+    width=None,
+    latent_dim=100,
+    discriminator_steps=1,
+    objective="non_saturating",
+    ema_decay=None,
+    seed=None,
+    track_gradient_norms=False,
+):
+    """The default GAN: reference networks and Adam(2e-4, beta_1=0.5).
+
+    Args:
+        image_shape: ``(H, W, C)`` of the real images.
+        images: unused (the recipes' common signature).
+        network: ``"dcgan"`` or ``"paper"`` (``networks.NETWORKS``).
+        width: capacity of the DCGAN networks (default 64).
+        latent_dim: size of z.
+        discriminator_steps: k of Algorithm 1.
+        objective: a name in ``losses.LOSSES``.
+        ema_decay: keep a moving-average generator with this decay.
+        seed: the noise and data-order seed.
+        track_gradient_norms: log the gradient norms.
+    """
+    del images
+    gan = networks.build_gan(
+        image_shape, network=network, width=width, latent_dim=latent_dim,
+        discriminator_steps=discriminator_steps, objective=objective,
+        ema_decay=ema_decay, seed=seed,
+    )  # fmt: skip
+    gan.compile(track_gradient_norms=track_gradient_norms)
+    return gan
+
+
+def paper_mlp(
+    image_shape=(28, 28, 1),
+    *,
+    images=None,
+    batch_size=100,
+    ema_decay=None,
+    seed=None,
+    track_gradient_norms=False,
+):
+    """The MNIST recipe of Goodfellow et al. (2014), as its pylearn2 file has it.
+
+    A ReLU MLP generator and a maxout discriminator with the paper's initial
+    weights (``networks.paper_mnist_generator``/``_discriminator``), the
+    generator's output biases at the training pixel means
+    (``networks.init_output_bias``, when ``images`` are given), 100-d latents
+    uniform on [-sqrt 3, sqrt 3], k = 1, and for both networks SGD with
+    learning rate 0.1 divided by 1.000004 per update (floor 1e-6) and momentum
+    rising linearly from 0.5 to 0.7 between epochs 1 and 250. Train it with
+    batches of ``batch_size`` = 100.
+
+    Args:
+        image_shape: ``(H, W, C)``; the paper's is (28, 28, 1).
+        images: training images in [0, 1]: they set the output biases and,
+            with ``batch_size``, the length of an epoch (else 500 steps, the
+            paper's 50,000 images).
+        batch_size: the batch the epochs of the momentum ramp are counted in.
+        ema_decay: keep a moving-average generator with this decay.
+        seed: the noise and data-order seed.
+        track_gradient_norms: log the gradient norms.
+    """
+    generator = networks.paper_mnist_generator(100, tuple(image_shape))
+    if images is not None:
+        networks.init_output_bias(generator, images)
+    steps_per_epoch = 500 if images is None else max(1, len(images) // batch_size)
+    gan = GAN(
+        generator,
+        networks.paper_mnist_discriminator(tuple(image_shape)),
+        latent_distribution="uniform",
+        ema_decay=ema_decay,
+        seed=seed,
+    )
+    gan.compile(
+        _paper_sgd(steps_per_epoch),
+        _paper_sgd(steps_per_epoch),
+        track_gradient_norms=track_gradient_norms,
+    )
+    return gan
+
+
+def _paper_sgd(steps_per_epoch):
+    return optimizers.RampedMomentumSGD(
+        optimizers.DecayingLearningRate(0.1, 1.000004, 1e-6),
+        momentum=0.5,
+        final_momentum=0.7,
+        ramp_start=steps_per_epoch,
+        ramp_end=250 * steps_per_epoch,
+    )
+
+
+def r3gan(
+    image_shape,
+    *,
+    images=None,
+    width=None,
+    latent_dim=100,
+    gamma=0.1,
+    learning_rate=2e-4,
+    ema_decay=0.999,
+    seed=None,
+    track_gradient_norms=False,
+):
+    """R3GAN's objective on DCGAN networks: RpGAN + R1 + R2, Adam beta_1 = 0.
+
+    The relativistic pairing loss with zero-centred penalties on real (R1)
+    and generated (R2) images, gamma/2 each (Huang et al. 2024), Adam with
+    betas (0, 0.99) for both networks, and a moving average whose decay ramps
+    up (``ema_schedule="ramp"``). The discriminator has no dropout: the
+    penalties regularise it.
+
+    Args:
+        image_shape: ``(S, S, C)`` with S divisible by 4.
+        images: unused (the recipes' common signature).
+        width: capacity of the DCGAN networks (default 64).
+        latent_dim: size of z.
+        gamma: weight of R1 and R2.
+        learning_rate: of both Adam optimizers.
+        ema_decay: decay of the moving-average generator.
+        seed: the noise and data-order seed.
+        track_gradient_norms: log the gradient norms.
+    """
+    del images
+    sizes = {} if width is None else {"width": width}
+    gan = GAN(
+        networks.dcgan_generator(latent_dim, tuple(image_shape), **sizes),
+        networks.dcgan_discriminator(tuple(image_shape), dropout=0.0, **sizes),
+        objective="relativistic",
+        penalties=[penalties.R1(gamma), penalties.R2(gamma)],
+        ema_decay=ema_decay,
+        seed=seed,
+    )
+    gan.compile(
+        _adam(learning_rate), _adam(learning_rate),
+        track_gradient_norms=track_gradient_norms,
+    )  # fmt: skip
+    return gan
+
+
+def _adam(learning_rate):
+    return optimizers.FusedAdam(learning_rate, beta_1=0.0, beta_2=0.99)
+
+
+RECIPES = {"dcgan": dcgan, "paper_mlp": paper_mlp, "r3gan": r3gan}
+# The batch (m) each recipe was tuned with; the paper trained with 100.
+BATCH_SIZES = {"dcgan": 64, "paper_mlp": 100, "r3gan": 64}
+
+
+def batch_size(name):
+    """The batch size ``name`` is meant to be trained with."""
+    _recipe(name)
+    return BATCH_SIZES[name]
+
+
+def takes(name, argument):
+    """Whether recipe ``name`` takes ``argument``."""
+    return argument in inspect.signature(_recipe(name)).parameters
+
+
+def _recipe(name):
+    if name not in RECIPES:
+        raise ValueError(
+            f"Unknown `recipe`: {name!r}. Expected one of {sorted(RECIPES)}."
+        )
+    return RECIPES[name]
+
+
+def build(name, image_shape, **arguments):
+    """``RECIPES[name](image_shape, **arguments)``, with clear errors.
+
+    Raises:
+        ValueError: an unknown recipe, or an argument the recipe does not take.
+    """
+    recipe = _recipe(name)
+    accepted = set(inspect.signature(recipe).parameters) - {"image_shape"}
+    unknown = sorted(set(arguments) - accepted)
+    if unknown:
+        raise ValueError(
+            f"Recipe {name!r} does not take `{unknown[0]}`; it takes "
+            f"{', '.join(sorted(accepted))}."
+        )
+    return recipe(tuple(image_shape), **arguments)
+
+
+__all__ = [
+    "BATCH_SIZES",
+    "RECIPES",
+    "batch_size",
+    "build",
+    "dcgan",
+    "paper_mlp",
+    "r3gan",
+    "takes",
+]

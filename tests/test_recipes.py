@@ -1,0 +1,89 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_gan import cli, losses, optimizers, penalties, recipes
+
+
+def _digits_like(count=300, side=28):
+    rng = np.random.default_rng(0)
+    return rng.uniform(0, 1, (count, side, side, 1)).astype("float32") ** 4
+
+
+def test_paper_mlp_is_the_papers_recipe():
+    images = _digits_like()
+    gan = recipes.paper_mlp(images.shape[1:], images=images, seed=1)
+    assert gan.latent_distribution == "uniform" and gan.latent_dim == 100
+    assert gan.discriminator_steps == 1 and gan.objective == "non_saturating"
+    for optimizer in (gan.generator_optimizer, gan.discriminator_optimizer):
+        assert isinstance(optimizer, optimizers.RampedMomentumSGD)
+        assert (optimizer.ramp_start, optimizer.ramp_end) == (3, 750)  # 300 // 100
+        assert float(optimizer.momentum_at(0)) == 0.5
+        np.testing.assert_allclose(float(optimizer.momentum_at(750)), 0.7)
+        schedule = (
+            optimizer.learning_rate_schedule
+            if hasattr(optimizer, "learning_rate_schedule")
+            else optimizer._learning_rate
+        )
+        np.testing.assert_allclose(float(schedule(1)), 0.1 / 1.000004, rtol=1e-6)
+    bias = gan.generator.get_layer("pixels").bias.numpy()
+    means = np.clip(images.reshape(len(images), -1).mean(axis=0), 1e-3, 1 - 1e-3)
+    np.testing.assert_allclose(bias, np.log(means / (1 - means)), rtol=1e-5)
+    assert recipes.batch_size("paper_mlp") == 100
+
+
+def test_r3gan_is_relativistic_with_r1_r2_and_adam_beta1_zero():
+    gan = recipes.r3gan((8, 8, 1), width=4, latent_dim=8, gamma=0.5, seed=0)
+    assert gan.objective == "relativistic"
+    assert [type(p) for p in gan.penalties] == [penalties.R1, penalties.R2]
+    assert all(p.gamma == 0.5 for p in gan.penalties)
+    optimizer = gan.generator_optimizer
+    assert (optimizer.beta_1, optimizer.beta_2) == (0.0, 0.99)
+    assert gan.ema_decay == 0.999 and gan.ema_schedule == "ramp"
+    dropout = [
+        l for l in gan.discriminator.layers if isinstance(l, keras.layers.Dropout)
+    ]
+    assert not dropout
+
+
+def test_dcgan_is_the_package_default():
+    gan = recipes.dcgan((8, 8, 1), width=4, latent_dim=8, seed=0)
+    assert isinstance(gan.generator_optimizer, optimizers.FusedAdam)
+    assert gan.generator_optimizer.beta_1 == 0.5
+    assert gan.discriminator_loss_fn is losses.minimax_discriminator_loss
+
+
+def test_build_names_what_a_recipe_does_not_take():
+    with pytest.raises(ValueError, match="Recipe 'paper_mlp' does not take `width`"):
+        recipes.build("paper_mlp", (28, 28, 1), width=4)
+    with pytest.raises(ValueError, match="Unknown `recipe`: 'stylegan'"):
+        recipes.build("stylegan", (28, 28, 1))
+
+
+def test_the_cli_refuses_flags_a_recipe_does_not_take(tmp_path, capsys):
+    code = cli.main(["train", "--recipe", "paper_mlp", "--width", "8",
+                     "--output-dir", str(tmp_path)])  # fmt: skip
+    assert code == 2
+    assert "does not take `width`" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_every_recipe_trains_from_the_cli(tmp_path):
+    for name, extra in (("r3gan", ["--width", "4"]), ("paper_mlp", [])):
+        output_dir = tmp_path / name
+        flags = [
+            "train",
+            "--recipe",
+            name,
+            "--epochs",
+            "1",
+            "--batch-size",
+            "128",
+            "--samples-every-epochs",
+            "0",
+            "--output-dir",
+            str(output_dir),
+        ]
+        assert cli.main([*flags, *extra]) == 0, name  # fmt: skip
+        gan = keras.models.load_model(output_dir / "gan.keras")
+        assert int(gan.generator_optimizer.iterations) == 1797 // 128
