@@ -1,0 +1,226 @@
+"""The README's results table: every recipe on MNIST, Fashion-MNIST, Stacked MNIST.
+
+Each row trains one recipe (``keras_gan.recipes``) on a dataset's first 50,000
+training images (the paper's split) for a budget of process CPU time, then
+scores the generator and, where the recipe keeps one, its moving average with
+``keras_gan.evaluation.evaluate`` (``report.json``: Parzen, Frechet distance,
+KID, precision/recall, coverage, each beside its real train-vs-test
+reference), or with the Stacked MNIST mode count. A row whose
+``OUTPUT_DIR/ROW/gan.keras`` exists is not trained again and a report newer
+than its model is reused, so a long table can be built in several runs.
+
+Rows are named ``DATASET/RECIPE/sSEED/MINUTESm``, optionally with recipe
+arguments: ``mnist/r3gan/s0/15m/gamma=1.0,learning_rate=1e-4``. ``--rows``
+takes row names, or ``table`` for the README's rows.
+
+    nice -n 5 python tools/reproduce_results.py --data-dir ../shared/data \\
+        --rows table --output-dir runs/results --table docs/results.md
+"""
+
+import argparse
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+
+from keras_gan import evaluation, recipes, training  # noqa: E402
+from keras_gan.evaluation import stacked  # noqa: E402
+
+DATASETS = ("mnist", "fashion_mnist", "stacked_mnist")
+TRAIN_SIZE = 50_000  # the paper's train/validation split of the 60,000
+TABLE = [
+    "mnist/paper_mlp/s0/15m", "mnist/dcgan/s0/15m", "mnist/r3gan/s0/15m",
+    "fashion_mnist/paper_mlp/s0/15m", "fashion_mnist/dcgan/s0/15m",
+    "fashion_mnist/r3gan/s0/15m",
+    "mnist/r3gan/s1/15m", "mnist/r3gan/s2/15m",
+    "stacked_mnist/r3gan/s0/30m", "mnist/paper_mlp/s0/60m",
+]  # fmt: skip
+
+
+class CPUBudget(keras.callbacks.Callback):
+    """Stops training once the process has used ``seconds`` of CPU time.
+
+    CPU time (all threads) rather than wall time, so the budget means the
+    same on an idle machine and on a shared one.
+    """
+
+    def __init__(self, seconds, check_every=25):
+        super().__init__()
+        self.seconds, self.check_every = seconds, check_every
+        self.start, self.steps = time.process_time(), 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.steps % self.check_every == 0 and self.used() >= self.seconds:
+            self.model.stop_training = True
+
+    def used(self):
+        return time.process_time() - self.start
+
+
+def dataset_source(dataset, data_dir):
+    """What ``keras_gan.data.load_arrays`` loads for ``dataset``."""
+    if dataset == "stacked_mnist":
+        return "stacked_mnist:" + os.path.join(data_dir, "mnist.npz")
+    return os.path.join(data_dir, f"{dataset}.npz")
+
+
+def parse_row(name):
+    """``(dataset, recipe, seed, minutes, overrides)`` of a row name."""
+    parts = name.split("/")
+    if len(parts) not in (4, 5) or parts[0] not in DATASETS:
+        raise SystemExit(f"bad row {name!r}: expected DATASET/RECIPE/sSEED/MINm[/k=v]")
+    overrides = {}
+    for item in filter(None, (parts[4] if len(parts) == 5 else "").split(",")):
+        key, value = item.split("=")
+        overrides[key] = json.loads(value)
+    return parts[0], parts[1], int(parts[2][1:]), float(parts[3][:-1]), overrides
+
+
+def train_row(name, real, run_dir):
+    """Trains one row into ``run_dir``; returns its training facts."""
+    _, recipe, seed, minutes, overrides = parse_row(name)
+    images = real.train[:TRAIN_SIZE]
+    keras.utils.set_random_seed(seed)
+    gan = recipes.build(recipe, images.shape[1:], images=images, seed=seed, **overrides)
+    budget, wall = CPUBudget(minutes * 60.0), time.time()
+    batch_size = recipes.batch_size(recipe)
+    training.train(
+        gan, images, output_dir=run_dir, epochs=100_000, batch_size=batch_size,
+        callbacks=[budget], backup_every_steps=None, verbose=2,
+    )  # fmt: skip
+    steps = int(gan.generator_optimizer.iterations)
+    facts = {
+        "row": name,
+        "steps": steps,
+        "epochs": round(steps * batch_size * gan.discriminator_steps / len(images), 2),
+        "cpu_minutes": round(budget.used() / 60.0, 2),
+        "wall_minutes": round((time.time() - wall) / 60.0, 2),
+        "steps_per_cpu_second": round(steps / budget.used(), 2),
+        "ema": gan.ema_generator is not None,
+    }
+    _write_json(os.path.join(run_dir, "training.json"), facts)
+    return facts
+
+
+def evaluate_row(name, real, run_dir, args, *, use_ema):
+    """The row's report, computed or reused when newer than its model."""
+    model = os.path.join(run_dir, "gan.keras")
+    path = os.path.join(run_dir, "eval_ema" if use_ema else "eval", "report.json")
+    if os.path.exists(path) and os.path.getmtime(path) > os.path.getmtime(model):
+        with open(path) as file:
+            return json.load(file)
+    if name.startswith("stacked_mnist/"):
+        mnist = evaluation.load_real(dataset_source("mnist", args.data_dir))
+        sampler = evaluation.as_sampler(model, use_ema=use_ema)
+        report = stacked.evaluate_stacked(
+            sampler, mnist.train, mnist.train_labels, real.train, seed=0
+        )
+        _write_json(path, report)
+        return report
+    return evaluation.evaluate(
+        model, real, use_ema=use_ema, num_samples=args.num_samples, seed=0,
+        output_dir=os.path.dirname(path),
+    )  # fmt: skip
+
+
+def run_row(name, args):
+    """``(facts, {"raw": report, "ema": report})`` of one row."""
+    real = evaluation.load_real(dataset_source(parse_row(name)[0], args.data_dir))
+    run_dir = os.path.join(args.output_dir, name.replace("/", "_"))
+    if not os.path.exists(os.path.join(run_dir, "gan.keras")):
+        train_row(name, real, run_dir)
+    with open(os.path.join(run_dir, "training.json")) as file:
+        facts = json.load(file)
+    kinds = ("raw", "ema") if facts["ema"] else ("raw",)
+    reports = {
+        kind: evaluate_row(name, real, run_dir, args, use_ema=kind == "ema")
+        for kind in kinds
+    }
+    return facts, reports
+
+
+def table_lines(results):
+    """Markdown rows: one per generator, with the real references last."""
+    lines = [
+        "| row | generator | Parzen (nats) | FD (judge) | FD / real | KID×10³ "
+        "| precision | recall | classes ≥2 % | modes (KL) | steps | steps/CPU-s "
+        "| CPU min | wall min |",
+        "|" + "---|" * 14,
+    ]
+    for name, (facts, reports) in results.items():
+        for kind, report in reports.items():
+            lines.append(_row_line(name, kind, facts, report))
+    return lines
+
+
+def _row_line(name, kind, facts, report):
+    cost = (
+        f"{facts['steps']:,} | {facts['steps_per_cpu_second']} | "
+        f"{facts['cpu_minutes']} | {facts['wall_minutes']} |"
+    )
+    if "modes_covered" in report and "fid" not in report:
+        modes = report["modes_covered"]["value"]
+        kl = report["kl_to_uniform"]["value"]
+        return f"| {name} | {kind} | | | | | | | | {modes} ({kl:.3f}) | {cost}"
+    fd, floor = (report["fid"][key] for key in ("value", "reference_train_vs_test"))
+    return (
+        f"| {name} | {kind} | {report['parzen_ll']['value']:.0f} ± "
+        f"{report['parzen_se']['value']:.1f} | {fd:.2f} | {fd / floor:.1f}× | "
+        f"{1e3 * report['kid']['value']:.2f} | {report['precision']['value']:.2f} | "
+        f"{report['recall']['value']:.2f} | {report['modes_covered']['value']}/10 "
+        f"| | {cost}"
+    )
+
+
+def seed_summary(results):
+    """``mean ± std`` of the Frechet distance over the seeds of each row."""
+    groups = {}
+    for name, (_, reports) in results.items():
+        dataset, recipe, _, minutes, _ = parse_row(name)
+        for kind, report in reports.items():
+            if "fid" in report:
+                key = f"{dataset}/{recipe}/{minutes:g}m ({kind})"
+                groups.setdefault(key, []).append(report["fid"]["value"])
+    return [
+        f"- {key}: FD {statistics.mean(v):.2f} ± {statistics.stdev(v):.2f} "
+        f"over {len(v)} seeds"
+        for key, v in groups.items()
+        if len(v) > 1
+    ]
+
+
+def _write_json(path, content):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as file:
+        json.dump(content, file, indent=2)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument(
+        "--rows", nargs="+", default=["table"], help="'table' or row names"
+    )
+    parser.add_argument("--output-dir", default="runs/results")
+    parser.add_argument("--num-samples", type=int, default=10_000)
+    parser.add_argument("--table", help="also write the markdown table here")
+    args = parser.parse_args(argv)
+    names = TABLE if args.rows == ["table"] else args.rows
+    results = {}
+    for name in names:
+        results[name] = run_row(name, args)
+        print(f"[{name}] {results[name][0]}", flush=True)
+    lines = table_lines(results) + [""] + seed_summary(results)
+    print("\n".join(lines))
+    if args.table:
+        with open(args.table, "w") as file:
+            file.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
