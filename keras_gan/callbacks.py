@@ -18,36 +18,11 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import images, networks
+from keras_gan.callbacks_base import EveryEpochs
+from keras_gan.collapse import ModeCollapseMonitor, pairwise_distance
 
 
-class _EveryEpochs(keras.callbacks.Callback):
-    """Base: calls ``_run(epoch)`` at the end of every ``every_epochs``-th epoch."""
-
-    def __init__(self, every_epochs):
-        super().__init__()
-        if not isinstance(every_epochs, int) or every_epochs < 1:
-            raise ValueError(
-                f"`every_epochs` must be an integer >= 1. Received: {every_epochs!r}"
-            )
-        self.every_epochs = every_epochs
-        self._writer = None
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_epochs == 0:
-            self._run(epoch, logs if logs is not None else {})
-
-    def on_train_end(self, logs=None):
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-
-    def _summary_writer(self, log_dir, run):
-        if self._writer is None:
-            self._writer = tf.summary.create_file_writer(os.path.join(log_dir, run))
-        return self._writer
-
-
-class SampleGrid(_EveryEpochs):
+class SampleGrid(EveryEpochs):
     """Logs a tiled grid of images generated from a fixed set of latents.
 
     The images are ``gan.sample(num_samples, seed)``: the same latents every
@@ -137,7 +112,7 @@ class SampleGrid(_EveryEpochs):
                 tf.summary.image(tag, grid[None], step=step)
 
 
-class LogitHistograms(_EveryEpochs):
+class LogitHistograms(EveryEpochs):
     """Histograms of discriminator logits on a held real batch and on samples.
 
     Written to the run ``log_dir/discriminator`` as ``logits/real`` and
@@ -169,88 +144,6 @@ class LogitHistograms(_EveryEpochs):
             for name, batch in (("real", self.real_images), ("generated", generated)):
                 logits = gan.discriminator(batch, training=False)
                 tf.summary.histogram(f"logits/{name}", logits, step=epoch)
-
-
-def pairwise_distance(images):
-    """Mean Euclidean distance between all pairs of distinct images in a batch."""
-    flat = np.asarray(images, dtype="float64").reshape(len(images), -1)
-    squared = np.sum(flat**2, axis=1)
-    gram = squared[:, None] + squared[None, :] - 2.0 * flat @ flat.T
-    distances = np.sqrt(np.maximum(gram, 0.0))
-    count = len(flat)
-    return distances.sum() / (count * (count - 1))
-
-
-class ModeCollapseMonitor(_EveryEpochs):
-    """Watches sample diversity to catch mode collapse (the "Helvetica scenario").
-
-    Diversity is the mean pairwise distance of ``num_samples`` generated
-    images divided by that of a real batch of the same size: about 1 when the
-    generator spreads like the data, 0 when many z map to one image (Goodfellow
-    et al. 2014, section 6). The value is added to the epoch logs as
-    ``diversity`` (so ``TensorBoard``, ``CSVLogger`` and ``EarlyStopping``
-    placed after this callback see it); below ``threshold`` a warning is
-    issued and, with ``stop_on_collapse=True``, training stops.
-
-    Args:
-        real_images: real images in the generator's pixel range; the first
-            ``num_samples`` form the reference batch.
-        threshold: diversity below which the generator counts as collapsed.
-        num_samples: images per measurement.
-        seed: seed of the latents.
-        every_epochs: measure every this many epochs.
-        stop_on_collapse: set ``model.stop_training`` on collapse.
-        use_ema: measure ``gan.ema_generator`` (see ``GAN.pick_generator``).
-    """
-
-    def __init__(
-        self,
-        real_images,
-        *,
-        threshold=0.5,
-        num_samples=64,
-        seed=0,
-        every_epochs=1,
-        stop_on_collapse=False,
-        use_ema=False,
-    ):
-        super().__init__(every_epochs)
-        real_images = np.asarray(real_images, dtype="float32")
-        if not 2 <= num_samples <= len(real_images):
-            raise ValueError(
-                f"`num_samples` must be between 2 and the number of real images "
-                f"({len(real_images)}). Received: num_samples={num_samples}"
-            )
-        self.reference = pairwise_distance(real_images[:num_samples])
-        if self.reference == 0.0:
-            raise ValueError(
-                "The real images are all identical; diversity is undefined."
-            )
-        self.threshold = threshold
-        self.num_samples = num_samples
-        self.seed = seed
-        self.stop_on_collapse = stop_on_collapse
-        self.use_ema = use_ema
-        self.history = []
-
-    def diversity(self):
-        """The generator's current diversity relative to the real batch."""
-        samples = self.model.sample(self.num_samples, self.seed, use_ema=self.use_ema)
-        return float(pairwise_distance(samples) / self.reference)
-
-    def _run(self, epoch, logs):
-        value = self.diversity()
-        self.history.append((epoch, value))
-        logs["diversity"] = value
-        if value < self.threshold:
-            action = "; stopping training" if self.stop_on_collapse else ""
-            warnings.warn(
-                f"Possible mode collapse at epoch {epoch + 1}: sample diversity "
-                f"{value:.3f} is below threshold={self.threshold}{action}.",
-                stacklevel=2,
-            )
-            if self.stop_on_collapse:
-                self.model.stop_training = True
 
 
 class TerminateOnNaN(keras.callbacks.TerminateOnNaN):
@@ -331,34 +224,32 @@ def monitoring_callbacks(
         png_dir: folder for the sample grids' PNG files, or None.
         use_ema: grids and the collapse monitor draw from the EMA generator.
     """
-    hooks = []
+    hooks, ema = [], {"use_ema": use_ema}
     if collapse_threshold is not None:
-        hooks.append(
-            ModeCollapseMonitor(
-                real_images,
-                threshold=collapse_threshold,
-                num_samples=min(64, len(real_images)),
-                stop_on_collapse=stop_on_collapse,
-                use_ema=use_ema,
-            )
-        )
+        count = min(64, len(real_images))
+        monitor = ModeCollapseMonitor(
+            real_images, threshold=collapse_threshold, num_samples=count,
+            stop_on_collapse=stop_on_collapse, **ema,
+        )  # fmt: skip
+        hooks.append(monitor)
     hooks.append(TensorBoard(log_dir, update_freq=log_every_steps or "epoch"))
     if samples_every_epochs:
-        hooks.append(
-            SampleGrid(
-                log_dir,
-                png_dir=png_dir,
-                every_epochs=samples_every_epochs,
-                use_ema=use_ema,
-            )  # fmt: skip
-        )
+        every = samples_every_epochs
+        hooks.append(SampleGrid(log_dir, png_dir=png_dir, every_epochs=every, **ema))
     if histograms_every_epochs:
-        hooks.append(
-            LogitHistograms(
-                real_images[:256],
-                log_dir,
-                every_epochs=histograms_every_epochs,
-                use_ema=use_ema,
-            )  # fmt: skip
-        )
+        every = histograms_every_epochs
+        real = real_images[:256]
+        hooks.append(LogitHistograms(real, log_dir, every_epochs=every, **ema))
     return hooks
+
+
+__all__ = [
+    "EveryEpochs",
+    "LogitHistograms",
+    "ModeCollapseMonitor",
+    "SampleGrid",
+    "TensorBoard",
+    "TerminateOnNaN",
+    "monitoring_callbacks",
+    "pairwise_distance",
+]

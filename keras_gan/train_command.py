@@ -75,6 +75,10 @@ def _add_model_arguments(parser):
         choices=sorted(losses.GENERATOR_LOSSES),
         help="deprecated: use --objective",
     )
+    _add_network_arguments(group)
+
+
+def _add_network_arguments(group):
     group.add_argument(
         "--network",
         choices=sorted(networks.NETWORKS),
@@ -159,6 +163,17 @@ def _add_monitoring_arguments(parser):
         action="store_true",
         help="log d_grad_norm and g_grad_norm (costs time)",
     )
+    _add_collapse_arguments(group)
+    group.add_argument(
+        "--backup-every-steps",
+        type=int,
+        default=500,
+        help="back up the training state every N steps, 0 for epoch ends only "
+        "(default: 500)",
+    )
+
+
+def _add_collapse_arguments(group):
     group.add_argument(
         "--collapse-threshold",
         type=float,
@@ -169,13 +184,6 @@ def _add_monitoring_arguments(parser):
         "--stop-on-collapse",
         action="store_true",
         help="stop training when the collapse monitor fires",
-    )
-    group.add_argument(
-        "--backup-every-steps",
-        type=int,
-        default=500,
-        help="back up the training state every N steps, 0 for epoch ends only "
-        "(default: 500)",
     )
 
 
