@@ -260,6 +260,7 @@ def test_learning_happens_on_real_digits():
         networks.dcgan_generator(32, (8, 8, 1), width=32),
         networks.dcgan_discriminator((8, 8, 1), width=32),
         seed=0,
+        ema_decay=0.999,  # ramped: min(0.999, (1 + t) / (10 + t))
     )
     untrained = (gan.sample(297, seed=1) + 1) / 2
     untrained_distance = _pixel_frechet_distance(untrained, held_out)
@@ -271,6 +272,12 @@ def test_learning_happens_on_real_digits():
 
     assert _looks_learned(trained, held_out, untrained_distance)
     assert not _looks_learned(untrained, held_out, untrained_distance)
+    # After ~1,400 steps a constant 0.999 average would still hold a quarter
+    # of the untrained weights; the ramped one is not worse than G itself
+    # (measured: pixel Frechet distance 1.77 against 2.57).
+    averaged = (gan.sample(297, seed=1, use_ema=True) + 1) / 2
+    ema_distance = _pixel_frechet_distance(averaged, held_out)
+    assert ema_distance <= _pixel_frechet_distance(trained, held_out)
     collapsed = np.repeat(held_out.mean(0, keepdims=True), 297, axis=0)
     assert not _looks_learned(collapsed, held_out, untrained_distance)
 
