@@ -92,9 +92,7 @@ def test_the_train_command_passes_its_flags(monkeypatch, tmp_path):
 
 
 def test_choices_come_from_the_registries():
-    from keras_gan import litert, losses, networks
-
-    from keras_gan import recipes
+    from keras_gan import litert, losses, networks, recipes
 
     train = cli.build_parser()._subparsers._group_actions[0].choices["train"]
     choices = {action.dest: action.choices for action in train._actions}

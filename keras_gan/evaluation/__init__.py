@@ -22,6 +22,7 @@ from keras_gan.evaluation.metrics import (
 from keras_gan.evaluation.parzen import parzen_log_likelihood
 from keras_gan.evaluation.report import evaluate, format_summary
 from keras_gan.evaluation.splits import RealData, load_real
+from keras_gan.evaluation.stacked import evaluate_stacked, evaluate_stacked_mnist
 from keras_gan.sampling import Sampler, as_sampler
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "class_histogram",
     "classifier_score",
     "evaluate",
+    "evaluate_stacked",
+    "evaluate_stacked_mnist",
     "format_summary",
     "frechet_distance",
     "histogram_kl",
