@@ -123,10 +123,10 @@ def r3gan(
     image_shape,
     *,
     images=None,
-    width=None,
+    width=32,
     latent_dim=100,
-    gamma=0.1,
-    learning_rate=2e-4,
+    gamma=1.0,
+    learning_rate=5e-4,
     ema_decay=0.999,
     seed=None,
     track_gradient_norms=False,
@@ -137,12 +137,15 @@ def r3gan(
     and generated (R2) images, gamma/2 each (Huang et al. 2024), Adam with
     betas (0, 0.99) for both networks, and a moving average whose decay ramps
     up (``ema_schedule="ramp"``). The discriminator has no dropout: the
-    penalties regularise it.
+    penalties regularise it. Width 32, gamma 1 and learning rate 5e-4 were
+    chosen by 5-CPU-minute MNIST runs (README, "Results"): at learning rate
+    2e-4, gamma 1 beat 0.1 (Frechet distance 15.7 against 21.2), and 5e-4
+    beat 2e-4 at gamma 0.1 (13.7 against 21.2).
 
     Args:
         image_shape: ``(S, S, C)`` with S divisible by 4.
         images: unused (the recipes' common signature).
-        width: capacity of the DCGAN networks (default 64).
+        width: capacity of the DCGAN networks.
         latent_dim: size of z.
         gamma: weight of R1 and R2.
         learning_rate: of both Adam optimizers.
@@ -151,10 +154,9 @@ def r3gan(
         track_gradient_norms: log the gradient norms.
     """
     del images
-    sizes = {} if width is None else {"width": width}
     gan = GAN(
-        networks.dcgan_generator(latent_dim, tuple(image_shape), **sizes),
-        networks.dcgan_discriminator(tuple(image_shape), dropout=0.0, **sizes),
+        networks.dcgan_generator(latent_dim, tuple(image_shape), width=width),
+        networks.dcgan_discriminator(tuple(image_shape), width=width, dropout=0.0),
         objective="relativistic",
         penalties=[penalties.R1(gamma), penalties.R2(gamma)],
         ema_decay=ema_decay,
