@@ -131,15 +131,8 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
     return ops.mean(_as_float32(fake_logits)) - ops.mean(_as_float32(real_logits))
 
 
-@_registered
-def wasserstein_generator_loss(fake_logits, real_logits=None):
-    """The WGAN generator loss, ``-mean(fake_logits)`` (Arjovsky et al. 2017).
-
-    Args:
-        fake_logits: critic outputs on generated images.
-        real_logits: unused; accepted so all generator losses share a signature.
-    """
-    return -ops.mean(_as_float32(fake_logits))
+# WGAN's generator loss is the hinge game's, -mean(fake) (Arjovsky et al. 2017).
+wasserstein_generator_loss = hinge_generator_loss
 
 
 @_registered

@@ -65,27 +65,24 @@ class _StopAt(keras.callbacks.Callback):
 
 
 def test_resume_mid_epoch_matches_an_uninterrupted_run(tmp_path):
-    path = tmp_path / "backup.npz"
-    per_epoch = 100 // 16  # 6
+    images, per_epoch = _images(), 100 // 16  # 6 steps per epoch
     reference = _gan(0)
-    reference.fit(_batches(start_epoch=0, end_epoch=2), epochs=2,
-                  steps_per_epoch=per_epoch, verbose=0)  # fmt: skip
+    backup.fit_resumably(
+        reference, images, tmp_path / "straight.npz", epochs=2, batch_size=16,
+        verbose=0,
+    )  # fmt: skip
+    path = tmp_path / "backup.npz"
     crashed = _gan(0)
-    hook = backup.TrainingBackup(path, steps_per_epoch=per_epoch, every_steps=4)
-    crashed.fit(_batches(start_epoch=0, end_epoch=2), epochs=2,
-                steps_per_epoch=per_epoch, callbacks=[hook, _StopAt(1, 2)],
-                verbose=0)  # fmt: skip
+    backup.fit_resumably(
+        crashed, images, path, epochs=2, batch_size=16, every_steps=4,
+        callbacks=[_StopAt(1, 2)], verbose=0,
+    )  # fmt: skip
     assert backup.read_metadata(path)["step"] == per_epoch + 2
     resumed = _gan(1)  # other initial weights and dropout seeds
-    assert backup.restore_backup(resumed, path)["step"] == per_epoch + 2
-    carried = [variable.numpy() for variable in resumed.metrics_variables]
-    hook = backup.TrainingBackup(
-        path, steps_per_epoch=per_epoch, initial_step=per_epoch + 2,
-        carried_metrics=carried,
-    )  # fmt: skip
-    resumed.fit(_batches(start_epoch=1, end_epoch=2, skip=2), initial_epoch=1,
-                epochs=2, steps_per_epoch=per_epoch - 2, callbacks=[hook],
-                verbose=0)  # fmt: skip
+    steps = backup.fit_resumably(
+        resumed, images, path, epochs=2, batch_size=16, verbose=0
+    )
+    assert steps == 2 * per_epoch
     # Everything, including the epoch's running metric averages.
     for expected, actual in zip(
         backup.keyed_variables(reference).values(),
@@ -94,6 +91,18 @@ def test_resume_mid_epoch_matches_an_uninterrupted_run(tmp_path):
     ):
         np.testing.assert_array_equal(expected.numpy(), actual.numpy())
     assert backup.read_metadata(path)["step"] == 2 * per_epoch
+
+
+def test_a_backup_of_another_run_names_what_differs(tmp_path):
+    path = tmp_path / "backup.npz"
+    backup.fit_resumably(_gan(0), _images(), path, epochs=1, batch_size=16, verbose=0)
+    with pytest.raises(ValueError, match="batch_size: backup 16, now 8"):
+        backup.fit_resumably(_gan(0), _images(), path, epochs=1, batch_size=8)
+    with pytest.raises(ValueError, match="seed: backup 3, now 4"):
+        backup.fit_resumably(_gan(0, seed=4), _images(), path, epochs=1, batch_size=16)
+    with pytest.raises(ValueError, match="data: other network or settings|crc32"):
+        backup.fit_resumably(_gan(0), _images() * 0.5, path, epochs=1, batch_size=16)
+    assert backup.run_seed(tmp_path) == 3
 
 
 def test_backups_every_steps_and_at_epoch_end(tmp_path):

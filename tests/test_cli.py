@@ -209,3 +209,63 @@ def test_a_diverging_run_stops_with_an_error_and_keeps_good_files(
         assert (tmp_path / name).read_bytes() == content, name
     assert backup.read_metadata(tmp_path / "backup.npz")["step"] == 1797 // 64
     assert not (tmp_path / "samples" / "epoch_0002.png").exists()
+
+
+def test_the_cli_refuses_flags_a_recipe_does_not_take(tmp_path, capsys):
+    code = cli.main(["train", "--recipe", "paper_mlp", "--width", "8",
+                     "--output-dir", str(tmp_path)])  # fmt: skip
+    assert code == 2
+    assert "does not take `width`" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_every_recipe_trains_from_the_cli(tmp_path):
+    for name, extra in (("r3gan", ["--width", "4"]), ("paper_mlp", [])):
+        output_dir = tmp_path / name
+        flags = [
+            "train",
+            "--recipe",
+            name,
+            "--epochs",
+            "1",
+            "--batch-size",
+            "128",
+            "--samples-every-epochs",
+            "0",
+            "--output-dir",
+            str(output_dir),
+        ]
+        assert cli.main([*flags, *extra]) == 0, name  # fmt: skip
+        gan = keras.models.load_model(output_dir / "gan.keras")
+        assert int(gan.generator_optimizer.iterations) == 1797 // 128
+
+
+def test_evaluate_reports_stacked_mnist_modes_from_the_cli(tmp_path, monkeypatch):
+    import json
+
+    import test_evaluation_stacked
+
+    from keras_gan import networks
+    from keras_gan.evaluation import judge
+    from keras_gan.gan import GAN
+
+    labels = np.arange(200) % 10
+    digits = np.zeros((200, 4, 4), "uint8")
+    digits.reshape(200, 16)[np.arange(200), labels] = 255  # digit d lights pixel d
+    path = tmp_path / "mnist.npz"
+    np.savez(path, x_train=digits, y_train=labels, x_test=digits, y_test=labels)
+    monkeypatch.setattr(
+        judge, "load_judge", lambda *a, **k: test_evaluation_stacked._one_hot_judge()
+    )
+    keras.utils.set_random_seed(0)
+    gan = GAN(networks.dcgan_generator(8, (4, 4, 3), width=4),
+              networks.dcgan_discriminator((4, 4, 3), width=4))  # fmt: skip
+    gan.save(tmp_path / "gan.keras")
+    code = cli.main(["evaluate", "--model", str(tmp_path / "gan.keras"),
+                     "--dataset", f"stacked_mnist:{path}", "--num-samples", "500",
+                     "--output-dir", str(tmp_path / "eval")])  # fmt: skip
+    assert code == 0
+    report = json.loads((tmp_path / "eval" / "report.json").read_text())
+    real = report["modes_covered"]["reference_real"]
+    assert 0 < report["modes_covered"]["value"] <= 500 and 150 < real <= 200
+    assert report["kl_to_uniform"]["value"] >= report["kl_to_uniform"]["reference_real"]

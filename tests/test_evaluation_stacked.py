@@ -37,30 +37,3 @@ def test_stacked_modes_read_one_digit_per_channel():
 def test_stacked_modes_need_three_channels():
     with pytest.raises(ValueError, match=r"\(N, H, W, 3\)"):
         stacked.stacked_modes(_one_hot_judge(), np.zeros((2, 4, 4, 1)))
-
-
-def test_evaluate_reports_stacked_mnist_modes_from_the_cli(tmp_path, monkeypatch):
-    import json
-
-    from keras_gan import cli, networks
-    from keras_gan.evaluation import judge
-    from keras_gan.gan import GAN
-
-    labels = np.arange(200) % 10
-    digits = np.zeros((200, 4, 4), "uint8")
-    digits.reshape(200, 16)[np.arange(200), labels] = 255  # digit d lights pixel d
-    path = tmp_path / "mnist.npz"
-    np.savez(path, x_train=digits, y_train=labels, x_test=digits, y_test=labels)
-    monkeypatch.setattr(judge, "load_judge", lambda *a, **k: _one_hot_judge())
-    keras.utils.set_random_seed(0)
-    gan = GAN(networks.dcgan_generator(8, (4, 4, 3), width=4),
-              networks.dcgan_discriminator((4, 4, 3), width=4))  # fmt: skip
-    gan.save(tmp_path / "gan.keras")
-    code = cli.main(["evaluate", "--model", str(tmp_path / "gan.keras"),
-                     "--dataset", f"stacked_mnist:{path}", "--num-samples", "500",
-                     "--output-dir", str(tmp_path / "eval")])  # fmt: skip
-    assert code == 0
-    report = json.loads((tmp_path / "eval" / "report.json").read_text())
-    real = report["modes_covered"]["reference_real"]
-    assert 0 < report["modes_covered"]["value"] <= 500 and 150 < real <= 200
-    assert report["kl_to_uniform"]["value"] >= report["kl_to_uniform"]["reference_real"]

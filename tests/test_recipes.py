@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gan import cli, losses, optimizers, penalties, recipes
+from keras_gan import losses, optimizers, penalties, recipes
 
 
 def _digits_like(count=300, side=28):
@@ -54,32 +54,3 @@ def test_build_names_what_a_recipe_does_not_take():
         recipes.build("paper_mlp", (28, 28, 1), width=4)
     with pytest.raises(ValueError, match="Unknown `recipe`: 'stylegan'"):
         recipes.build("stylegan", (28, 28, 1))
-
-
-def test_the_cli_refuses_flags_a_recipe_does_not_take(tmp_path, capsys):
-    code = cli.main(["train", "--recipe", "paper_mlp", "--width", "8",
-                     "--output-dir", str(tmp_path)])  # fmt: skip
-    assert code == 2
-    assert "does not take `width`" in capsys.readouterr().err
-    assert not any(tmp_path.iterdir())
-
-
-def test_every_recipe_trains_from_the_cli(tmp_path):
-    for name, extra in (("r3gan", ["--width", "4"]), ("paper_mlp", [])):
-        output_dir = tmp_path / name
-        flags = [
-            "train",
-            "--recipe",
-            name,
-            "--epochs",
-            "1",
-            "--batch-size",
-            "128",
-            "--samples-every-epochs",
-            "0",
-            "--output-dir",
-            str(output_dir),
-        ]
-        assert cli.main([*flags, *extra]) == 0, name  # fmt: skip
-        gan = keras.models.load_model(output_dir / "gan.keras")
-        assert int(gan.generator_optimizer.iterations) == 1797 // 128
