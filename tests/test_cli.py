@@ -64,10 +64,14 @@ def test_bad_arguments_give_a_one_line_error(tmp_path, capsys):
 def test_the_train_command_passes_its_flags(monkeypatch, tmp_path):
     from keras_gan import callbacks, training
 
-    received = {}
+    from keras_gan import execution
+
+    received, seeded = {}, []
     monkeypatch.setattr(
         training, "train", lambda gan, images, **kw: received.update(kw, gan=gan)
     )
+    # In this process op determinism would stay on for every later test.
+    monkeypatch.setattr(execution, "make_reproducible", seeded.append)
     flags = [
         "train", "--output-dir", str(tmp_path), "--width", "4", "--ema-decay", "0.99",
         "--log-every-steps", "5", "--samples-every-epochs", "2",
@@ -79,6 +83,7 @@ def test_the_train_command_passes_its_flags(monkeypatch, tmp_path):
     assert cli.main(flags) == 0
     gan = received.pop("gan")
     assert (gan.ema_decay, gan.discriminator_steps, gan.seed) == (0.99, 2, 11)
+    assert seeded == [11]
     assert gan.track_gradient_norms
     assert (received["epochs"], received["batch_size"]) == (3, 16)
     assert received["backup_every_steps"] == 50
