@@ -152,15 +152,39 @@ def run_row(name, args):
 def table_lines(results):
     """Markdown rows: one per generator, with the real references last."""
     lines = [
-        "| row | generator | Parzen (nats) | FD (judge) | FD / real | KID×10³ "
+        "| row | generator | Parzen (nats) | FD (judge) | FD / real | KID "
         "| precision | recall | classes ≥2 % | modes (KL) | steps | steps/CPU-s "
         "| CPU min | wall min |",
         "|" + "---|" * 14,
     ]
+    references = {}
     for name, (facts, reports) in results.items():
         for kind, report in reports.items():
             lines.append(_row_line(name, kind, facts, report))
+        references.setdefault(parse_row(name)[0], reports["raw"])
+    for dataset, report in references.items():
+        lines.append(_reference_line(dataset, report))
     return lines
+
+
+def _reference_line(dataset, report):
+    """The real train-vs-test reference of a dataset's reports."""
+    if "fid" not in report:
+        modes, kl = (
+            report[k]["reference_real"] for k in ("modes_covered", "kl_to_uniform")
+        )
+        return f"| {dataset} real images | | | | | | | | | {modes} ({kl:.3f}) | | | | |"
+    real = {
+        key: entry["reference_train_vs_test"]
+        for key, entry in report.items()
+        if isinstance(entry, dict) and "reference_train_vs_test" in entry
+    }
+    return (
+        f"| {dataset} real train images | | {real['parzen_ll']:.0f} ± "
+        f"{real['parzen_se']:.1f} | {real['fid']:.2f} | 1× | {real['kid']:.3g} | "
+        f"{real['precision']:.2f} | {real['recall']:.2f} | "
+        f"{real['modes_covered']}/10 | | | | | |"
+    )
 
 
 def _row_line(name, kind, facts, report):
@@ -176,7 +200,7 @@ def _row_line(name, kind, facts, report):
     return (
         f"| {name} | {kind} | {report['parzen_ll']['value']:.0f} ± "
         f"{report['parzen_se']['value']:.1f} | {fd:.2f} | {fd / floor:.1f}× | "
-        f"{1e3 * report['kid']['value']:.2f} | {report['precision']['value']:.2f} | "
+        f"{report['kid']['value']:.3g} | {report['precision']['value']:.2f} | "
         f"{report['recall']['value']:.2f} | {report['modes_covered']['value']}/10 "
         f"| | {cost}"
     )
