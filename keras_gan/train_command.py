@@ -87,7 +87,7 @@ def _add_network_arguments(group):
     )
     group.add_argument("--latent-dim", type=int, help="size of z (default: 100)")
     group.add_argument(
-        "--width", type=int, help="capacity of the DCGAN networks (default: 64)"
+        "--width", type=int, help="DCGAN capacity (default: dcgan 64, r3gan 32)"
     )
     group.add_argument(
         "--ema-decay",
