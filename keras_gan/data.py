@@ -12,7 +12,7 @@ discriminator minibatches of m. Epoch e visits the images in the order
 import numpy as np
 import tensorflow as tf
 
-from keras_gan.datasets import _as_nhwc, check_images, load_arrays
+from keras_gan.datasets import as_nhwc, check_images, load_arrays
 
 
 def from_array(
@@ -46,7 +46,7 @@ def from_array(
     >>> images, _ = load_arrays("digits")
     >>> dataset = from_array(images, batch_size=64, value_range=(-1, 1))
     """
-    images = check_images(_as_nhwc(np.asarray(images, dtype="float32")))
+    images = check_images(as_nhwc(np.asarray(images, dtype="float32")))
     step_batch = check_step_batch(len(images), batch_size, discriminator_steps)
     images = rescale(images, value_range)
     if not shuffle:

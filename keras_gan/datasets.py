@@ -57,7 +57,7 @@ def _load_digits():
 
     digits = load_digits()
     # Pixel intensities of this set are counts 0..16.
-    return _as_nhwc(digits.images / 16.0), digits.target.astype("int64")
+    return as_nhwc(digits.images / 16.0), digits.target.astype("int64")
 
 
 def _load_npz(path, split):
@@ -153,15 +153,15 @@ def _can_reach(address, timeout=3.0):
 def _to_unit_range(images, name="dataset"):
     images = np.asarray(images)
     if images.dtype == np.uint8:
-        return check_images(_as_nhwc(images.astype("float32") / 255.0), name)
+        return check_images(as_nhwc(images.astype("float32") / 255.0), name)
     if not np.issubdtype(images.dtype, np.number):
         raise ValueError(
             f"`{name}` must hold uint8 or float pixels; received dtype {images.dtype}."
         )
-    return check_images(_as_nhwc(images.astype("float32")), name)
+    return check_images(as_nhwc(images.astype("float32")), name)
 
 
-def _as_nhwc(images):
+def as_nhwc(images):
     if images.ndim == 3:
         images = images[..., None]
     if images.ndim != 4:

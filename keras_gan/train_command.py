@@ -97,12 +97,22 @@ def _add_network_arguments(group):
     )
 
 
+# Flags that are recipe arguments of the same name, passed only when given.
+_RECIPE_FLAGS = (
+    "discriminator_steps",
+    "objective",
+    "network",
+    "latent_dim",
+    "width",
+    "ema_decay",
+)
+
+
 def _recipe_arguments(args, batch_size):
     """The recipe flags given on the command line, as recipe arguments."""
     given = {
         name: getattr(args, name)
-        for name in ("discriminator_steps", "objective", "network", "latent_dim")
-        + ("width", "ema_decay")
+        for name in _RECIPE_FLAGS
         if getattr(args, name) is not None
     }
     if args.generator_loss is not None:

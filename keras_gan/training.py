@@ -71,7 +71,6 @@ def train(
     _check_gan(gan)
     pixel_range = networks.output_range(gan.generator)
     pixels = data.rescale(data.check_images(np.asarray(images, "float32")), pixel_range)
-    data.check_step_batch(len(pixels), batch_size, gan.discriminator_steps)
     output_dir = execution.worker_output_dir(output_dir, gan.distribute_strategy)
     guard = TerminateOnNaN()
     backup.fit_resumably(
