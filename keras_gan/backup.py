@@ -26,7 +26,7 @@ import sys
 import keras
 import numpy as np
 
-from keras_gan import data
+from keras_gan import backend, data
 from keras_gan.state import (
     keyed_variables,
     read_metadata,
@@ -246,6 +246,7 @@ class TrainingBackup(keras.callbacks.Callback):
     def _save(self, logs):
         if not all(math.isfinite(float(value)) for value in (logs or {}).values()):
             return
+        backend.sync_state(self.model)  # JAX holds the state apart mid-epoch
         try:
             save_backup(self.model, self.path, step=self.step, metadata=self.metadata)
         except ValueError as error:  # a non-finite variable: keep the last backup

@@ -8,18 +8,22 @@ networks outside ``train_step`` (which does no I/O); the first two write
 TensorBoard summaries to their own runs under ``log_dir`` (``samples``,
 ``discriminator``), beside the stock callback's ``train`` run.
 ``TerminateOnNaN`` and ``TensorBoard`` fix stock callbacks for GANs.
+
+TensorBoard event files need TensorFlow, on any Keras backend; without it
+``monitoring_callbacks`` keeps the CSV log and the PNG grids.
 """
 
 import os
+import sys
 import warnings
 
 import keras
 import numpy as np
-import tensorflow as tf
 
-from keras_gan import images, networks
-from keras_gan.callbacks_base import EveryEpochs
+from keras_gan import backend, images, networks
+from keras_gan.callbacks_base import EveryEpochs, summary_module
 from keras_gan.collapse import ModeCollapseMonitor, pairwise_distance
+from keras_gan.requirements import has_tensorflow
 
 
 class SampleGrid(EveryEpochs):
@@ -67,6 +71,8 @@ class SampleGrid(EveryEpochs):
                 "SampleGrid needs `log_dir`, `png_dir` or both; got neither."
             )
         self.log_dir = log_dir
+        # Without TensorFlow a log_dir fails here, not at the first grid.
+        self._summary = None if log_dir is None else summary_module(log_dir)
         self.png_dir = png_dir
         self.num_samples = num_samples
         self.seed = seed
@@ -85,6 +91,8 @@ class SampleGrid(EveryEpochs):
 
     def on_train_batch_end(self, batch, logs=None):
         if self.every_steps:
+            # On JAX the variables are detached from the model mid-epoch.
+            backend.sync_state(self.model)
             # The optimizer's step counter survives a resume; a batch index does not.
             step = int(self.model.generator_optimizer.iterations)
             if step % self.every_steps == 0:
@@ -108,8 +116,8 @@ class SampleGrid(EveryEpochs):
         if self.log_dir is not None:
             writer = self._summary_writer(self.log_dir, "samples")
             # The stock TensorBoard may leave record_if(False) on; see below.
-            with writer.as_default(), tf.summary.record_if(True):
-                tf.summary.image(tag, grid[None], step=step)
+            with writer.as_default(), self._summary.record_if(True):
+                self._summary.image(tag, grid[None], step=step)
 
 
 class LogitHistograms(EveryEpochs):
@@ -133,6 +141,7 @@ class LogitHistograms(EveryEpochs):
         super().__init__(every_epochs)
         self.real_images = np.asarray(real_images, dtype="float32")
         self.log_dir = log_dir
+        self._summary = summary_module(log_dir)
         self.seed = seed
         self.use_ema = use_ema
 
@@ -140,10 +149,11 @@ class LogitHistograms(EveryEpochs):
         gan = self.model
         generated = gan.sample(len(self.real_images), self.seed, use_ema=self.use_ema)
         writer = self._summary_writer(self.log_dir, "discriminator")
-        with writer.as_default(), tf.summary.record_if(True):
+        with writer.as_default(), self._summary.record_if(True):
             for name, batch in (("real", self.real_images), ("generated", generated)):
                 logits = gan.discriminator(batch, training=False)
-                tf.summary.histogram(f"logits/{name}", logits, step=epoch)
+                logits = keras.ops.convert_to_numpy(logits)  # a JAX or torch tensor
+                self._summary.histogram(f"logits/{name}", logits, step=epoch)
 
 
 class TerminateOnNaN(keras.callbacks.TerminateOnNaN):
@@ -187,13 +197,17 @@ class TensorBoard(keras.callbacks.TensorBoard):
         **kwargs: ``keras.callbacks.TensorBoard`` arguments.
     """
 
+    def __init__(self, log_dir="logs", **kwargs):
+        summary_module(log_dir)  # without TensorFlow, fail now, not mid-fit
+        super().__init__(log_dir, **kwargs)
+
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)
         steps = self.model.generator_optimizer.iterations
         self._global_train_batch = int(keras.ops.convert_to_numpy(steps.value))
 
     def on_epoch_end(self, epoch, logs=None):
-        with tf.summary.record_if(True):
+        with self.summary.record_if(True):
             super().on_epoch_end(epoch, logs)
 
 
@@ -202,6 +216,7 @@ def monitoring_callbacks(
     log_dir,
     *,
     png_dir=None,
+    csv_path=None,
     log_every_steps=None,
     samples_every_epochs=1,
     histograms_every_epochs=None,
@@ -214,14 +229,16 @@ def monitoring_callbacks(
     ``TensorBoard`` (epoch scalars, plus batch scalars every
     ``log_every_steps``), a ``SampleGrid`` every ``samples_every_epochs`` (0 or
     None: off), ``LogitHistograms`` every ``histograms_every_epochs`` (off by
-    default) and a ``ModeCollapseMonitor`` when ``collapse_threshold`` is set.
-    The collapse monitor comes first so that ``TensorBoard`` logs its
-    ``diversity`` with the epoch scalars.
+    default), a ``ModeCollapseMonitor`` when ``collapse_threshold`` is set and
+    a ``keras.callbacks.CSVLogger`` with ``csv_path``. The collapse monitor
+    comes first so that the logs after it carry its ``diversity``. Without
+    TensorFlow the TensorBoard parts are left out, with one line on stderr.
 
     Args:
         real_images: real images in the generator's pixel range.
-        log_dir: TensorBoard log directory.
+        log_dir: TensorBoard log directory, or None for no TensorBoard logs.
         png_dir: folder for the sample grids' PNG files, or None.
+        csv_path: CSV file of the epoch logs (appended to on resume), or None.
         use_ema: grids and the collapse monitor draw from the EMA generator.
     """
     hooks, ema = [], {"use_ema": use_ema}
@@ -232,15 +249,33 @@ def monitoring_callbacks(
             stop_on_collapse=stop_on_collapse, **ema,
         )  # fmt: skip
         hooks.append(monitor)
-    hooks.append(TensorBoard(log_dir, update_freq=log_every_steps or "epoch"))
-    if samples_every_epochs:
+    if csv_path is not None:
+        os.makedirs(os.path.dirname(os.path.abspath(csv_path)), exist_ok=True)
+        hooks.append(keras.callbacks.CSVLogger(csv_path, append=True))
+    log_dir = log_dir if _can_write_tensorboard(log_dir) else None
+    if log_dir is not None:
+        hooks.append(TensorBoard(log_dir, update_freq=log_every_steps or "epoch"))
+    if samples_every_epochs and (log_dir is not None or png_dir is not None):
         every = samples_every_epochs
         hooks.append(SampleGrid(log_dir, png_dir=png_dir, every_epochs=every, **ema))
-    if histograms_every_epochs:
+    if histograms_every_epochs and log_dir is not None:
         every = histograms_every_epochs
         real = real_images[:256]
         hooks.append(LogitHistograms(real, log_dir, every_epochs=every, **ema))
     return hooks
+
+
+def _can_write_tensorboard(log_dir):
+    if log_dir is None:
+        return False
+    if has_tensorflow():
+        return True
+    print(
+        "keras_gan: TensorBoard logs need TensorFlow (pip install tensorflow-cpu); "
+        "training without them",
+        file=sys.stderr,
+    )
+    return False
 
 
 __all__ = [

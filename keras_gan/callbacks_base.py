@@ -3,7 +3,19 @@
 import os
 
 import keras
-import tensorflow as tf
+
+from keras_gan.requirements import import_tensorflow
+
+
+def summary_module(log_dir):
+    """``tf.summary``, which writes TensorBoard event files to ``log_dir``.
+
+    TensorBoard's file format is TensorFlow's; ``tf.summary`` takes NumPy
+    arrays, so it serves every Keras backend when TensorFlow is installed.
+    Without it this raises ``MissingDependency`` (an ``ImportError``).
+    """
+    feature = f"Writing TensorBoard logs (log_dir={os.fspath(log_dir)!r})"
+    return import_tensorflow(feature).summary
 
 
 class EveryEpochs(keras.callbacks.Callback):
@@ -29,5 +41,6 @@ class EveryEpochs(keras.callbacks.Callback):
 
     def _summary_writer(self, log_dir, run):
         if self._writer is None:
-            self._writer = tf.summary.create_file_writer(os.path.join(log_dir, run))
+            summary = summary_module(log_dir)
+            self._writer = summary.create_file_writer(os.path.join(log_dir, run))
         return self._writer

@@ -1,7 +1,9 @@
 """The ``keras-gan`` command line: parses arguments and delegates.
 
 Each subcommand has an ``_add_<name>`` function that declares its arguments
-and a ``_run_<name>`` function that imports the module doing the work.
+and a ``_run_<name>`` function that imports the module doing the work. Bad
+input and a missing optional package (TensorFlow for export, for instance)
+end the command with one line on stderr and exit code 2.
 """
 
 import argparse
@@ -9,6 +11,7 @@ import json
 import sys
 
 from keras_gan import litert, train_command
+from keras_gan.requirements import import_tensorflow
 
 
 def _add_export(subparsers):
@@ -38,12 +41,13 @@ def _add_export(subparsers):
 
 
 def _run_export(args):
-    from keras_gan import export
-
     if not (args.saved_model or args.tflite):
         raise ValueError(
             "Nothing to export: give --saved-model DIR and/or --tflite FILE."
         )
+    import_tensorflow("`keras-gan export`")  # before the model loads
+    from keras_gan import export
+
     if args.saved_model:
         path = export.export_saved_model(args.model, args.saved_model, use_ema=args.ema)
         print(f"wrote SavedModel {path}")
@@ -160,7 +164,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except (ValueError, FileNotFoundError, RuntimeError) as error:
+    except (ValueError, FileNotFoundError, RuntimeError, ImportError) as error:
         print(f"keras-gan: error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -5,6 +5,11 @@ that gives ``GAN`` a ``generator_optimizer`` and a ``discriminator_optimizer``,
 builds both up front (so ``fit`` traces once and a loaded model has slots to
 restore into), and saves them in ``get_compile_config`` so that a reloaded
 model comes back compiled (the gap of the keras.io GAN examples).
+
+``model.optimizer`` is ``BothOptimizers``: Keras's convention for a model of
+several optimizers (its learning-rate callbacks step each of
+``model.optimizer.optimizers``), and the list of every optimizer variable
+that Keras's JAX trainer threads through its jitted step.
 """
 
 import keras
@@ -53,6 +58,9 @@ class TwoOptimizers:
         self.discriminator_optimizer = optimizers.make_optimizer(
             discriminator_optimizer, self.discriminator, self.dtype_policy
         )
+        self.optimizer = BothOptimizers(
+            self.generator_optimizer, self.discriminator_optimizer
+        )
         self.track_gradient_norms = track_gradient_norms
         for name in ("d_grad_norm", "g_grad_norm"):
             self.trackers.pop(name, None)
@@ -79,3 +87,33 @@ class TwoOptimizers:
         for key in ("generator_optimizer", "discriminator_optimizer"):
             config[key] = keras.optimizers.deserialize(config[key])
         self.compile(**config)
+
+
+class BothOptimizers:
+    """``model.optimizer`` of a model trained by two optimizers.
+
+    Not an optimizer itself: it lists the two (``optimizers``, as Keras's
+    ``LearningRateScheduler`` and ``ReduceLROnPlateau`` expect) and their
+    variables, slots and step counters of both (``variables``, which Keras's
+    JAX trainer carries through its jitted step and writes back). Its
+    ``iterations`` are the generator's, one per training step.
+    """
+
+    built = True  # both are built in ``compile``
+
+    def __init__(self, generator_optimizer, discriminator_optimizer):
+        self.optimizers = [generator_optimizer, discriminator_optimizer]
+
+    @property
+    def variables(self):
+        return [v for optimizer in self.optimizers for v in optimizer.variables]
+
+    @property
+    def iterations(self):
+        return self.optimizers[0].iterations
+
+    def build(self, variables):
+        """Nothing to build: ``compile`` built both optimizers."""
+
+    def scale_loss(self, loss):
+        return self.optimizers[0].scale_loss(loss)

@@ -8,7 +8,7 @@ Sources: ``"digits"`` (scikit-learn's bundled 8x8 digits, offline), a ``.npz``
 file in the ``keras.datasets`` layout (``x_train``, ``y_train``, ``x_test``,
 ``y_test``), ``"stacked_mnist:PATH"`` (three MNIST digits of ``PATH``'s
 ``.npz`` as the R, G and B channels, 1000 modes), a folder of image files, or
-a tensorflow-datasets name.
+a tensorflow-datasets name. Only the last needs TensorFlow.
 """
 
 import os
@@ -16,6 +16,8 @@ import socket
 import zipfile
 
 import numpy as np
+
+from keras_gan.requirements import import_optional, import_tensorflow
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 _TFDS_HOST = ("storage.googleapis.com", 443)
@@ -113,9 +115,21 @@ def _load_folder(folder):
     return _to_unit_range(np.stack(images))
 
 
-def _load_tfds(name, split, data_dir):
-    import tensorflow_datasets as tfds
+def _import_tfds(name):
+    """``tensorflow_datasets``, after checking TensorFlow, which it runs on."""
+    feature = (
+        f"`dataset` {name!r} is not 'digits', a .npz file or an image folder, so "
+        "it names a tensorflow-datasets set, and loading one"
+    )
+    import_tensorflow(feature)
+    return import_optional(
+        "tensorflow_datasets", feature, package="tensorflow-datasets",
+        install="pip install tensorflow-datasets",
+    )  # fmt: skip
 
+
+def _load_tfds(name, split, data_dir):
+    tfds = _import_tfds(name)
     try:
         builder = tfds.builder(name, data_dir=data_dir, try_gcs=False)
     except tfds.core.registered.DatasetNotFoundError as error:

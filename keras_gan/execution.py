@@ -1,37 +1,75 @@
-"""Where and in which precision training runs: tf.distribute and dtype policies.
+"""Where and in which precision training runs: strategies and dtype policies.
 
 Build and compile the GAN inside ``make_strategy(...).scope()`` and it trains
 on every replica: losses are scaled for the global batch and each replica
 takes its own slice of the global batch's noise (see ``GAN.train_step``).
+``mirrored`` and ``multi_worker`` are tf.distribute (TensorFlow backend);
+``data_parallel`` is ``keras.distribution.DataParallel`` (JAX backend).
 """
 
+import contextlib
 import os
 
 import keras
-import tensorflow as tf
 
-STRATEGIES = ("none", "mirrored", "multi_worker")
+from keras_gan.requirements import import_tensorflow
+
+STRATEGIES = ("none", "mirrored", "multi_worker", "data_parallel")
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
+class OneDevice:
+    """The ``"none"`` strategy off TensorFlow: one device, a scope that does nothing."""
+
+    num_replicas_in_sync = 1
+
+    def scope(self):
+        return contextlib.nullcontext()
+
+
 def make_strategy(distribute="none"):
-    """Returns the ``tf.distribute`` strategy named by ``distribute``.
+    """Returns the strategy named by ``distribute``; its ``scope()`` builds the GAN.
 
     Args:
-        distribute: ``"none"`` (the default strategy: one device),
-            ``"mirrored"`` (all local GPUs, or the CPU) or ``"multi_worker"``
-            (``MultiWorkerMirroredStrategy``; the cluster comes from the
-            ``TF_CONFIG`` environment variable, one process per host).
+        distribute: ``"none"`` (one device: TensorFlow's default strategy, a
+            ``OneDevice`` on other backends), ``"mirrored"`` (all local GPUs,
+            or the CPU), ``"multi_worker"`` (``MultiWorkerMirroredStrategy``;
+            the cluster comes from the ``TF_CONFIG`` environment variable,
+            one process per host) or ``"data_parallel"`` (JAX: every local
+            device, set as the global ``keras.distribution``).
     """
+    if distribute not in STRATEGIES:
+        raise ValueError(
+            f"Unknown `distribute`: {distribute!r}. Expected one of {list(STRATEGIES)}."
+        )
+    name = keras.backend.backend()
+    if distribute == "data_parallel":
+        return _data_parallel(name)
+    if name != "tensorflow":
+        if distribute == "none":
+            return OneDevice()
+        raise ValueError(
+            f"`--distribute {distribute}` is tf.distribute, TensorFlow backend only "
+            f"(KERAS_BACKEND is {name!r}); on JAX use --distribute data_parallel."
+        )
+    tf = import_tensorflow(f"`--distribute {distribute}`")
     if distribute == "none":
         return tf.distribute.get_strategy()
     if distribute == "mirrored":
         return tf.distribute.MirroredStrategy()
-    if distribute == "multi_worker":
-        return tf.distribute.MultiWorkerMirroredStrategy()
-    raise ValueError(
-        f"Unknown `distribute`: {distribute!r}. Expected one of {list(STRATEGIES)}."
-    )
+    return tf.distribute.MultiWorkerMirroredStrategy()
+
+
+def _data_parallel(backend_name):
+    if backend_name != "jax":
+        instead = "mirrored" if backend_name == "tensorflow" else "none"
+        raise ValueError(
+            "`--distribute data_parallel` is keras.distribution, JAX backend only "
+            f"(KERAS_BACKEND is {backend_name!r}); use --distribute {instead}."
+        )
+    distribution = keras.distribution.DataParallel()  # all local devices
+    keras.distribution.set_distribution(distribution)
+    return distribution
 
 
 def set_precision(precision="float32"):
@@ -50,18 +88,31 @@ def set_precision(precision="float32"):
 
 def in_multi_worker_mode(strategy=None):
     """Whether ``strategy`` (default: the current one) spans several workers."""
+    if keras.backend.backend() != "tensorflow":
+        return False  # multi_worker is tf.distribute
+    tf = import_tensorflow("tf.distribute")
     strategy = strategy or tf.distribute.get_strategy()
     in_mode = getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)
     return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and in_mode()
 
 
 def make_reproducible(seed):
-    """Seeds Keras (weights, dropout) and turns on TensorFlow's op determinism.
+    """Seeds Keras (weights, dropout) and asks the backend for deterministic ops.
 
-    Op determinism turns off XLA auto-clustering and some fast kernels.
+    TensorFlow: op determinism, which turns off XLA auto-clustering and some
+    fast kernels. torch: ``use_deterministic_algorithms`` in warn-only mode,
+    so an op without a deterministic kernel warns instead of stopping the
+    run. JAX gets the seed only: its CPU kernels are deterministic already.
     """
     keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        tf = import_tensorflow("TensorFlow op determinism")
+        tf.config.experimental.enable_op_determinism()
+    elif name == "torch":
+        import torch
+
+        torch.use_deterministic_algorithms(True, warn_only=True)
 
 
 def worker_output_dir(output_dir, strategy):
@@ -69,6 +120,7 @@ def worker_output_dir(output_dir, strategy):
 
     Under ``multi_worker`` every worker trains the same model; only the first
     writes to ``output_dir``, so the others never overwrite its files.
+    ``strategy`` may be None (a model off TensorFlow has none).
     """
     resolver = getattr(strategy, "cluster_resolver", None)
     task_id = getattr(resolver, "task_id", None) or 0

@@ -18,7 +18,9 @@ Artifacts and their signatures:
   seed names other images than in the SavedModel. ``quantize="int8"`` files carry
   ``serving_default`` only.
 
-Read either back with ``keras_gan.sampling.as_sampler``.
+Read either back with ``keras_gan.sampling.as_sampler``. Both exports trace
+the generator with TensorFlow: they need it installed and the TensorFlow
+Keras backend (a ``.keras`` file saved on any backend loads there).
 """
 
 import dataclasses
@@ -27,10 +29,10 @@ import tempfile
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from keras_gan import hash_noise, litert, networks
 from keras_gan.noise import sample_latents
+from keras_gan.requirements import import_tensorflow
 from keras_gan.sampling import load_generator
 from keras_gan.saving import atomic_path
 
@@ -81,6 +83,7 @@ def export_saved_model(model, path, *, use_ema=False, value_range=None):
     >>> tf.saved_model.load("run/saved_model").sample(
     ...     num_samples=16, seed=0)["images"]
     """
+    tf = _tensorflow("SavedModel export")
     generator, distribution = load_generator(model, use_ema=use_ema)
     value_range = value_range or networks.output_range(generator)
 
@@ -127,6 +130,7 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
     >>> print(export_tflite(gan, "run/gan.tflite", quantize="float16"))
     """
     litert.check_quantize(quantize)
+    _tensorflow("LiteRT (.tflite) export")
     generator, distribution = load_generator(model, use_ema=use_ema)
     latent_dim = generator.input_shape[-1]
     value_range = value_range or networks.output_range(generator)
@@ -151,12 +155,30 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
     return ExportReport(os.fspath(path), quantize, len(content), max_error, mean_error)
 
 
+def _tensorflow(feature):
+    """``tensorflow``, once it and the TensorFlow backend are known to be there.
+
+    ``serve`` and ``sample`` below are TensorFlow functions of the
+    generator's outputs; on JAX or torch those are not TensorFlow tensors.
+    """
+    tf = import_tensorflow(feature)
+    name = keras.backend.backend()
+    if name != "tensorflow":
+        raise ValueError(
+            f"{feature} traces the generator with TensorFlow: it runs on the "
+            f"TensorFlow Keras backend only (KERAS_BACKEND is {name!r}). Run it "
+            "with KERAS_BACKEND=tensorflow; the .keras file loads there."
+        )
+    return tf
+
+
 def _archive(generator, value_range, noise, serve_name):
     """An ExportArchive with a latents-in endpoint and a seed-in ``sample``.
 
     The latents endpoint is registered first, so ExportArchive also writes it
     as ``serving_default``; ``serve_name=None`` names it only that.
     """
+    tf = _tensorflow("SavedModel export")
     latent_dim = generator.input_shape[-1]
     low, high = value_range
 

@@ -18,7 +18,7 @@ from keras_gan.penalties import discriminator_penalty
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GAN(TwoOptimizers, keras.Model):
+class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
     """A generative adversarial network trained with ``fit``.
 
     Each ``train_step`` is one outer iteration of Algorithm 1 of Goodfellow et
@@ -156,7 +156,8 @@ class GAN(TwoOptimizers, keras.Model):
     def _discriminator_update(self, real_images, noise, draw):
         """One D step; returns ``(metric name, value)`` pairs to log."""
         # Outside loss_fn: D's gradients need no record of G's forward pass.
-        fake_images = ops.cast(self.generator(noise, training=True), real_images.dtype)
+        fake_images = self.generator(noise, training=True)
+        fake_images = ops.stop_gradient(ops.cast(fake_images, real_images.dtype))
 
         def loss_fn():
             real, fake = (

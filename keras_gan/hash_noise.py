@@ -25,10 +25,13 @@ The stream (a function of ``seed`` and the element index only):
 These are NOT the values of ``keras_gan.sample_latents``: a seed names one
 set of latents in ``GAN.sample`` and the SavedModel, and another in a
 ``.tflite`` file. The first ``n`` rows do not depend on ``num_samples``.
+The ops are TensorFlow's, as the converter must see them: every function
+here needs TensorFlow, imported on the first call.
 """
 
 import numpy as np
-import tensorflow as tf
+
+from keras_gan.requirements import import_tensorflow
 
 _SEED_SALT = 0x5BD1E995
 _MULTIPLIERS = (0x7FEB352D, 0x846CA68B)
@@ -38,12 +41,17 @@ _TWO_PI_HEAD = 6.28125
 _TWO_PI_TAIL = 2 * np.pi - _TWO_PI_HEAD
 
 
+def _tf():
+    return import_tensorflow("keras_gan.hash_noise (the noise of .tflite export)")
+
+
 def _int32(value):
     """The int32 with the same 32 bits as the unsigned ``value``."""
-    return tf.constant(np.uint32(value).view(np.int32))
+    return _tf().constant(np.uint32(value).view(np.int32))
 
 
 def _logical_right_shift(x, bits):
+    tf = _tf()
     # int32 right shifts are arithmetic; reducing modulo 2**(32 - bits)
     # clears the copies of the sign bit, as an unsigned shift would.
     return tf.math.floormod(tf.bitwise.right_shift(x, bits), 1 << (32 - bits))
@@ -51,6 +59,7 @@ def _logical_right_shift(x, bits):
 
 def _mix(x):
     """lowbias32: a bijection of 32-bit words with strong avalanche."""
+    tf = _tf()
     x = tf.bitwise.bitwise_xor(x, _logical_right_shift(x, 16))
     x = x * _int32(_MULTIPLIERS[0])  # int32 products wrap modulo 2**32
     x = tf.bitwise.bitwise_xor(x, _logical_right_shift(x, 15))
@@ -64,6 +73,7 @@ def hash_latents(num_samples, latent_dim, seed, distribution="normal"):
     The latents of an exported ``.tflite`` ``sample`` signature, drawn from
     the GAN's ``latent_distribution``.
     """
+    tf = _tf()
     if distribution == "uniform":
         uniform = _hash_uniform(num_samples * latent_dim, seed)
         return tf.reshape((2.0 * uniform - 1.0) * 3.0**0.5, (num_samples, latent_dim))
@@ -71,6 +81,7 @@ def hash_latents(num_samples, latent_dim, seed, distribution="normal"):
 
 
 def _hash_uniform(count, seed):
+    tf = _tf()
     seed = tf.cast(seed, "int32")
     key = _mix(tf.bitwise.bitwise_xor(seed, _int32(_SEED_SALT)))
     counters = tf.range(count, dtype="int32")
@@ -94,6 +105,7 @@ def hash_normal(num_samples, latent_dim, seed):
     >>> hash_normal(2, 3, seed=0).shape
     TensorShape([2, 3])
     """
+    tf = _tf()
     pairs = tf.reshape(_hash_uniform(2 * num_samples * latent_dim, seed), (-1, 2))
     radius = tf.sqrt(-2.0 * tf.math.log(pairs[:, 0]))
     angle = pairs[:, 1] * _TWO_PI_HEAD + pairs[:, 1] * _TWO_PI_TAIL

@@ -4,6 +4,8 @@ The pip LiteRT runtimes carry builtin kernels only (no Flex delegate), so a
 model that needs TensorFlow ops converts but cannot run. Conversion here
 allows builtin ops only and ``check_builtin_ops`` re-reads the op list of the
 result, so such a model fails at export time with the op names, not on device.
+Conversion needs TensorFlow; running a ``.tflite`` file needs ``ai-edge-litert``
+only.
 """
 
 import re
@@ -12,6 +14,7 @@ import warnings
 import numpy as np
 
 from keras_gan import images
+from keras_gan.requirements import INSTALL_LITERT, import_optional, import_tensorflow
 
 QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
 
@@ -36,8 +39,7 @@ def convert(saved_model_dir, signature_keys, *, quantize="none", calibration=Non
         calibration: for ``"int8"``, an iterable of ``(signature_key,
             inputs_dict)`` pairs (a representative dataset).
     """
-    import tensorflow as tf
-
+    tf = import_tensorflow("LiteRT (.tflite) export")
     check_quantize(quantize)
     if quantize == "int8" and calibration is None:
         raise ValueError('quantize="int8" needs `calibration` inputs.')
@@ -107,12 +109,14 @@ def load_interpreter(model):
     Raises ``ValueError`` naming the file when it is missing, truncated or
     not a ``.tflite`` model.
     """
-    from ai_edge_litert.interpreter import Interpreter
-
+    interpreter = import_optional(
+        "ai_edge_litert.interpreter", "Running a .tflite model",
+        package="ai-edge-litert", install=INSTALL_LITERT,
+    )  # fmt: skip
     try:
         if isinstance(model, bytes):
-            return Interpreter(model_content=model)
-        return Interpreter(model_path=str(model))
+            return interpreter.Interpreter(model_content=model)
+        return interpreter.Interpreter(model_path=str(model))
     except (ValueError, RuntimeError) as error:
         name = "the model bytes" if isinstance(model, bytes) else repr(str(model))
         raise ValueError(

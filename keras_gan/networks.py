@@ -14,6 +14,18 @@ from keras import layers
 
 from keras_gan.layers import Maxout, spectrally_normalised
 
+
+def _dropout(rate):
+    """Dropout whose masks come from its own seeded state.
+
+    Unseeded, Keras's torch backend draws masks from torch's global generator,
+    which no backup holds, so a resumed run would drop other units. A seed
+    drawn from numpy's generator (which ``keras.utils.set_random_seed``
+    seeds) keeps the masks in the layer's seed state on every backend.
+    """
+    return layers.Dropout(rate, seed=int(np.random.randint(2**31)))
+
+
 _RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
@@ -94,11 +106,11 @@ def paper_mnist_discriminator(image_shape=(28, 28, 1), *, spectral_norm=False):
     maxout = {"pieces": 5, "kernel_initializer": initializer}
     images = keras.Input(image_shape, name="images")
     x = layers.Flatten()(images)
-    x = layers.Dropout(0.2)(x)
+    x = _dropout(0.2)(x)
     x = Maxout(240, spectral_norm=spectral_norm, **maxout)(x)
-    x = layers.Dropout(0.5)(x)
+    x = _dropout(0.5)(x)
     x = Maxout(240, spectral_norm=spectral_norm, **maxout)(x)
-    x = layers.Dropout(0.5)(x)
+    x = _dropout(0.5)(x)
     logits = layers.Dense(
         1, dtype="float32", kernel_initializer=initializer, name="logits"
     )
@@ -160,7 +172,7 @@ def dcgan_discriminator(
         x = spectrally_normalised(conv, spectral_norm)(x)
         x = layers.LeakyReLU(0.2)(x)
         if dropout:
-            x = layers.Dropout(dropout)(x)
+            x = _dropout(dropout)(x)
     x = layers.Flatten()(x)
     logits = layers.Dense(1, dtype="float32", name="logits")
     logits = spectrally_normalised(logits, spectral_norm)(x)

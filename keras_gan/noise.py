@@ -3,11 +3,16 @@
 All noise is a pure function of integer seeds (no generator state), so a run
 restored from a checkpoint draws exactly the noise it would have drawn, and a
 seed names the same latents eagerly, in graphs, under XLA and on every replica.
+Each Keras backend supplies its counter-based generator (``keras_gan.backend``:
+Philox on TensorFlow, threefry on JAX, a hash-seeded torch generator on
+torch); the numbers differ between backends, the purity does not.
 """
 
 import itertools
 
-import tensorflow as tf
+from keras import ops
+
+from keras_gan import backend
 
 _NOISE_SALT = 0x6B67  # separates the training noise stream from `sample(seed=...)`
 
@@ -39,15 +44,16 @@ def sample_latents(num_samples, latent_dim, seed, distribution="normal"):
         distribution: ``"normal"`` (N(0, 1)) or ``"uniform"`` (U(-sqrt 3,
             sqrt 3)); see ``LATENT_DISTRIBUTIONS``.
     """
-    seed = tf.cast(tf.stack([seed, 0]), "int64")
+    key = backend.random_key(seed, 0)
     return latents_from_bits(
-        _random_bits((num_samples, latent_dim), seed), distribution
+        backend.random_bits((num_samples, latent_dim), key), distribution
     )
 
 
 def standard_normal(shape, seed):
     """N(0, 1) noise that is the same for a seed eagerly, in graphs and in XLA."""
-    return latents_from_bits(_random_bits(shape, seed), "normal")
+    key = backend.random_key(seed[0], seed[1])
+    return latents_from_bits(backend.random_bits(shape, key), "normal")
 
 
 def latents_from_bits(bits, distribution):
@@ -59,7 +65,7 @@ def latents_from_bits(bits, distribution):
     uniform = uniform_from_bits(bits)
     if check_distribution(distribution) == "uniform":
         return (2.0 * uniform - 1.0) * 3.0**0.5
-    return tf.math.ndtri(uniform)
+    return backend.inverse_normal_cdf(uniform)
 
 
 def uniform_from_bits(bits):
@@ -69,8 +75,8 @@ def uniform_from_bits(bits):
     float32 (24 significant bits), so none rounds to 0 or 1, where the
     inverse normal CDF is infinite.
     """
-    top = tf.bitwise.right_shift(bits, tf.constant(9, "uint32"))
-    return (tf.cast(top, "float32") + 0.5) * (2.0**-23)
+    top = ops.floor_divide(bits, ops.cast(2**9, bits.dtype))  # bits >> 9
+    return (ops.cast(top, "float32") + 0.5) * (2.0**-23)
 
 
 def training_noise(seed, step, phase, batch_size, latent_dim, distribution="normal"):
@@ -90,11 +96,11 @@ def training_noise(seed, step, phase, batch_size, latent_dim, distribution="norm
         latent_dim: size of z.
         distribution: see ``sample_latents``.
     """
-    key = tf.constant([seed, _NOISE_SALT], "int64")
+    key = backend.random_key(seed, _NOISE_SALT)
     for value in (step, phase):
-        key = _fold_in(key, value)
-    return _replica_rows(
-        lambda shape: latents_from_bits(_random_bits(shape, key), distribution),
+        key = backend.fold_in(key, value)
+    return backend.replica_rows(
+        lambda shape: latents_from_bits(backend.random_bits(shape, key), distribution),
         (batch_size, latent_dim),
     )
 
@@ -126,39 +132,16 @@ def uniform_stream(seed, step, phase):
     >>> draw = uniform_stream(seed=1, step=0, phase=0)
     >>> epsilon = draw((16, 1, 1, 1))  # one weight per image
     """
-    key = tf.stack([tf.cast(seed, "int64"), tf.constant(_UNIFORM_SALT, "int64")])
+    key = backend.random_key(seed, _UNIFORM_SALT)
     for value in (step, phase):
-        key = _fold_in(key, value)
+        key = backend.fold_in(key, value)
     calls = itertools.count()
 
     def draw(shape):
-        call_key = _fold_in(key, next(calls))
-        return _replica_rows(
-            lambda rows: uniform_from_bits(_random_bits(rows, call_key)), shape
+        call_key = backend.fold_in(key, next(calls))
+        return backend.replica_rows(
+            lambda rows: uniform_from_bits(backend.random_bits(rows, call_key)),
+            shape,
         )
 
     return draw
-
-
-def _fold_in(key, value):
-    return tf.random.experimental.stateless_fold_in(
-        key, tf.cast(value, "int64"), alg="philox"
-    )
-
-
-def _random_bits(shape, key):
-    return tf.random.stateless_uniform(
-        shape, seed=key, minval=None, maxval=None, dtype="uint32", alg="philox"
-    )
-
-
-def _replica_rows(make, shape):
-    """``make(shape)`` for this replica: its rows of the global batch's noise."""
-    replica = tf.distribute.get_replica_context()
-    replicas = replica.num_replicas_in_sync if replica else 1
-    if replicas == 1:
-        return make(shape)
-    rows = shape[0]
-    noise = make((rows * replicas, *shape[1:]))
-    start = replica.replica_id_in_sync_group * rows
-    return noise[start : start + rows]

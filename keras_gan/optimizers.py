@@ -15,7 +15,8 @@ same formula:
 (learning-rate schedules, clipping, weight decay, EMA, gradient accumulation,
 loss scaling, tf.distribute, serialization) is Keras's own. Cases the kernel
 does not cover (``amsgrad``, sparse gradients, backends other than
-TensorFlow) take Keras's element-wise path.
+TensorFlow) take Keras's element-wise path, so a ``.keras`` file saved with
+it loads on every backend; TensorFlow is imported only on its backend.
 
 Also here: how ``GAN`` makes its two optimizers (``make_optimizer``); the
 losses it gives them are scaled by ``keras_gan.backend.scale_loss``.
@@ -23,8 +24,9 @@ losses it gives them are scaled by ``keras_gan.backend.scale_loss``.
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
+
+from keras_gan.requirements import import_tensorflow
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -49,7 +51,7 @@ class FusedAdam(keras.optimizers.Adam):
         step = ops.cast(self.iterations + 1, dtype)
         beta_1 = ops.cast(self.beta_1, dtype)
         beta_2 = ops.cast(self.beta_2, dtype)
-        tf.raw_ops.ResourceApplyAdam(
+        import_tensorflow("FusedAdam").raw_ops.ResourceApplyAdam(
             var=_handle(variable),
             m=_handle(self._momentums[index]),
             v=_handle(self._velocities[index]),
@@ -65,6 +67,7 @@ class FusedAdam(keras.optimizers.Adam):
     def _can_fuse(self, gradient):
         if keras.backend.backend() != "tensorflow" or self.amsgrad:
             return False
+        tf = import_tensorflow("FusedAdam")
         return not isinstance(gradient, tf.IndexedSlices)
 
 
@@ -86,14 +89,16 @@ def make_optimizer(optimizer, network, dtype_policy):
     slot variables to restore into.
 
     Args:
-        optimizer: ``"auto"`` (FusedAdam(2e-4, beta_1=0.5), Radford et al.
-            2016), an optimizer name or an instance.
+        optimizer: ``"auto"`` (Adam(2e-4, beta_1=0.5), Radford et al. 2016;
+            ``FusedAdam`` on TensorFlow), an optimizer name or an instance.
         network: the ``keras.Model`` it updates.
         dtype_policy: the GAN's dtype policy; ``mixed_float16`` wraps the
             optimizer in ``LossScaleOptimizer``.
     """
     if optimizer == "auto":
-        optimizer = FusedAdam(learning_rate=2e-4, beta_1=0.5)
+        fused = keras.backend.backend() == "tensorflow"
+        adam = FusedAdam if fused else keras.optimizers.Adam
+        optimizer = adam(learning_rate=2e-4, beta_1=0.5)
     optimizer = keras.optimizers.get(optimizer)
     # Keras wraps only `model.optimizer` for float16; the GAN has two.
     if dtype_policy.name == "mixed_float16" and not isinstance(

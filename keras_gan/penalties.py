@@ -196,7 +196,7 @@ def discriminator_penalty(
             total = total + due()
         else:
             is_due = ops.equal(ops.mod(step, penalty.every), 0)
-            total = total + ops.cond(is_due, due, lambda: ops.zeros((), "float32"))
+            total = total + backend.cond(is_due, due, lambda: ops.zeros((), "float32"))
     return total
 
 

@@ -10,6 +10,9 @@ A SavedModel's ``sample`` signature returns uint8 pixels; its ``Sampler``
 returns them divided by 255, so ``images.to_uint8(sampler.sample(n, seed))``
 is that signature's output exactly. ``generate`` maps ``serve``'s images
 with the pixel range the SavedModel records as ``value_range``.
+
+``.keras`` files load on every Keras backend; a SavedModel needs TensorFlow
+and a ``.tflite`` file ``ai-edge-litert``.
 """
 
 import os
@@ -20,6 +23,7 @@ import numpy as np
 from keras_gan import litert, networks
 from keras_gan.gan import GAN
 from keras_gan.noise import sample_latents
+from keras_gan.requirements import import_tensorflow
 
 _INTEGERS = (int, np.integer)
 
@@ -62,7 +66,7 @@ class Sampler:
                 "`sample`, or the .keras or SavedModel of the same generator."
             )
         low, high = self.value_range
-        latents = np.asarray(latents, dtype="float32")
+        latents = keras.ops.convert_to_numpy(latents).astype("float32")
         chunks = [
             np.asarray(self.generate_fn(latents[start : start + batch_size]))
             for start in range(0, len(latents), batch_size)
@@ -162,7 +166,8 @@ def _load_keras(path):
 
 def _keras_sampler(generator, latent_distribution):
     def generate_fn(latents):
-        return generator(latents, training=False)
+        # NumPy here: np.asarray cannot read a torch tensor on a GPU.
+        return keras.ops.convert_to_numpy(generator(latents, training=False))
 
     return Sampler(
         generate_fn,
@@ -174,7 +179,7 @@ def _keras_sampler(generator, latent_distribution):
 
 def _saved_model_sampler(path):
     # TensorFlow only here: the other formats load on any Keras backend.
-    import tensorflow as tf
+    tf = import_tensorflow(f"Loading the SavedModel {path!r}")
 
     try:
         loaded = tf.saved_model.load(path)

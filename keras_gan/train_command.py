@@ -37,8 +37,8 @@ def add_parser(subparsers):
     parser.add_argument(
         "--seed",
         type=int,
-        help="makes the run reproducible (enables TensorFlow op determinism); "
-        "a resumed run keeps its backup's seed",
+        help="makes the run reproducible (TensorFlow op determinism, torch "
+        "deterministic algorithms); a resumed run keeps its backup's seed",
     )
     _add_model_arguments(parser)
     _add_execution_arguments(parser)
@@ -134,8 +134,9 @@ def _add_execution_arguments(parser):
         "--distribute",
         choices=execution.STRATEGIES,
         default="none",
-        help="tf.distribute strategy: one device, all local devices, or the "
-        "workers named in TF_CONFIG (default: none)",
+        help="one device; tf.distribute over all local devices or the workers "
+        "named in TF_CONFIG (TensorFlow backend); or keras.distribution over all "
+        "local devices (JAX backend) (default: none)",
     )
     group.add_argument(
         "--precision",
@@ -148,7 +149,8 @@ def _add_execution_arguments(parser):
 def _add_monitoring_arguments(parser):
     group = parser.add_argument_group(
         "monitoring and resume",
-        "TensorBoard logs go to OUTPUT_DIR/logs, sample grids to OUTPUT_DIR/samples. "
+        "Epoch logs go to OUTPUT_DIR/log.csv, TensorBoard logs to OUTPUT_DIR/logs "
+        "(with TensorFlow installed), sample grids to OUTPUT_DIR/samples. "
         "The training state is backed up to OUTPUT_DIR/backup.npz; rerunning the "
         "same command resumes from it exactly.",
     )
@@ -219,6 +221,7 @@ def _run_train(args):
         data.rescale(images, networks.output_range(gan.generator)),
         os.path.join(output_dir, "logs"),
         png_dir=os.path.join(output_dir, "samples"),
+        csv_path=os.path.join(output_dir, "log.csv"),
         log_every_steps=args.log_every_steps,
         samples_every_epochs=args.samples_every_epochs,
         histograms_every_epochs=args.histograms_every_epochs,

@@ -71,7 +71,9 @@ def train(
     _check_gan(gan)
     pixel_range = networks.output_range(gan.generator)
     pixels = data.rescale(data.check_images(np.asarray(images, "float32")), pixel_range)
-    output_dir = execution.worker_output_dir(output_dir, gan.distribute_strategy)
+    output_dir = execution.worker_output_dir(
+        output_dir, getattr(gan, "distribute_strategy", None)
+    )
     guard = TerminateOnNaN()
     backup.fit_resumably(
         gan,

@@ -5,11 +5,17 @@ import pathlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from keras_gan import networks  # noqa: E402
 from keras_gan.gan import GAN  # noqa: E402
+
+# For tests of ``core`` modules that use tf.function or XLA directly.
+tensorflow_only = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="tf.function and XLA"
+)
 
 # The reference data sets live beside the checkout (see ../shared/data/README.md).
 SHARED_DATA = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"

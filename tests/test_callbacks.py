@@ -294,3 +294,22 @@ def test_tensorboard_keeps_epoch_scalars_with_an_integer_update_freq(
     events = _events(ours / "train")
     assert [e.step for e in events.Tensors("epoch_g_loss")] == [0, 1]
     assert [e.step for e in events.Tensors("batch_g_loss")] == [18, 21, 24, 27, 30]
+
+
+def test_monitoring_callbacks_log_epochs_to_csv(tmp_path, real_images):
+    csv_path = tmp_path / "run" / "log.csv"
+    hooks = callbacks.monitoring_callbacks(
+        real_images, tmp_path / "logs", csv_path=csv_path, collapse_threshold=0.0
+    )
+    kinds = [type(hook) for hook in hooks]
+    # The collapse monitor first, so that the CSV rows carry its diversity.
+    assert kinds[:3] == [
+        callbacks.ModeCollapseMonitor, keras.callbacks.CSVLogger, callbacks.TensorBoard
+    ]  # fmt: skip
+    gan = _tiny_gan()
+    gan.compile()
+    gan.fit(_batches(real_images), epochs=2, callbacks=hooks, verbose=0)
+    with open(csv_path) as file:
+        rows = list(csv.DictReader(file))
+    assert [row["epoch"] for row in rows] == ["0", "1"]
+    assert {"d_loss", "g_loss", "diversity"} <= set(rows[0])

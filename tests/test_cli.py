@@ -62,9 +62,7 @@ def test_bad_arguments_give_a_one_line_error(tmp_path, capsys):
 
 
 def test_the_train_command_passes_its_flags(monkeypatch, tmp_path):
-    from keras_gan import callbacks, training
-
-    from keras_gan import execution
+    from keras_gan import callbacks, execution, training
 
     received, seeded = {}, []
     monkeypatch.setattr(

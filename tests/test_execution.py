@@ -20,3 +20,12 @@ def test_set_precision_sets_the_global_policy():
         execution.set_precision("float32")
     with pytest.raises(ValueError, match="precision.*'float8'"):
         execution.set_precision("float8")
+
+
+def test_data_parallel_is_for_jax():
+    with pytest.raises(ValueError, match="data_parallel.*JAX backend only.*mirrored"):
+        execution.make_strategy("data_parallel")
+
+
+def test_worker_output_dir_takes_no_strategy():
+    assert execution.worker_output_dir("run", None) == "run"

@@ -150,7 +150,15 @@ def test_save_and_load_round_trip(tmp_path, real_images):
 def test_compile_makes_no_unused_optimizer_and_defaults_to_dcgan_adam():
     gan = make_tiny_gan()
     gan.compile()
-    assert gan.optimizer is None
+    # model.optimizer lists the two (no third, unused one Keras would make).
+    assert gan.optimizer.optimizers == [
+        gan.generator_optimizer,
+        gan.discriminator_optimizer,
+    ]
+    assert not isinstance(gan.optimizer, keras.optimizers.Optimizer)
+    assert len(gan.optimizer.variables) == len(
+        gan.generator_optimizer.variables + gan.discriminator_optimizer.variables
+    )
     for optimizer in (gan.generator_optimizer, gan.discriminator_optimizer):
         assert isinstance(optimizer, FusedAdam)
         assert float(optimizer.learning_rate) == pytest.approx(2e-4)

@@ -29,8 +29,8 @@ def _command(output_dir, *extra):
             str(output_dir), *TINY, *extra]  # fmt: skip
 
 
-def _environment():
-    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+def _environment(backend_name="tensorflow"):
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": backend_name}
 
 
 def _keras_arrays(path):
@@ -48,10 +48,10 @@ def _keras_arrays(path):
     return arrays
 
 
-def _kill_mid_epoch(command, backup_path, after_step, steps_per_epoch):
+def _kill_mid_epoch(command, backup_path, after_step, steps_per_epoch, environment):
     """Runs ``command``; SIGKILLs it after a mid-epoch backup past ``after_step``."""
     process = subprocess.Popen(
-        command, env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 120
     try:
@@ -72,19 +72,21 @@ def _kill_mid_epoch(command, backup_path, after_step, steps_per_epoch):
 
 
 @pytest.mark.slow
-def test_rerun_after_sigkill_mid_epoch_is_bit_identical(tmp_path):
+@pytest.mark.parametrize("backend_name", ["tensorflow", "jax"])
+def test_rerun_after_sigkill_mid_epoch_is_bit_identical(tmp_path, backend_name):
     # digits: 1797 images, batches of 32 -> 56 steps per epoch.
     extra = ("--epochs", "3", "--backup-every-steps", "10")
+    environment = _environment(backend_name)
     straight, crashed = tmp_path / "straight", tmp_path / "crashed"
-    subprocess.run(_command(straight, *extra), env=_environment(), check=True)
+    subprocess.run(_command(straight, *extra), env=environment, check=True)
     killed_at = _kill_mid_epoch(
         _command(crashed, *extra), crashed / "backup.npz", after_step=60,
-        steps_per_epoch=56,
+        steps_per_epoch=56, environment=environment,
     )  # fmt: skip
     assert not (crashed / "gan.keras").exists()
     assert 56 < killed_at < 168
     resumed = subprocess.run(
-        _command(crashed, *extra), env=_environment(), capture_output=True, text=True
+        _command(crashed, *extra), env=environment, capture_output=True, text=True
     )
     assert resumed.returncode == 0, resumed.stderr
     assert "Resuming from the backup at epoch" in resumed.stderr

@@ -39,6 +39,11 @@ def input_gradients(fn, inputs):
     return outputs, tape.gradient(total, inputs)
 
 
+def cond(pred, true_fn, false_fn):
+    """``ops.cond`` (the JAX seam discards what a branch assigns)."""
+    return ops.cond(pred, true_fn, false_fn)
+
+
 def apply_gradients(optimizer, gradients, variables):
     optimizer.apply_gradients(zip(gradients, variables, strict=True))
 
@@ -58,3 +63,51 @@ def assert_divisible(count, divisor, message):
     check = tf.debugging.assert_equal(count % divisor, 0, message=message)
     with tf.control_dependencies([] if check is None else [check]):
         return tf.identity(count)
+
+
+class StepTrainer:
+    """Keras's TensorFlow trainer runs ``train_step(data)`` in a tf.function."""
+
+
+def sync_state(model):
+    """Variables are always current on TensorFlow."""
+
+
+# Noise: Philox, counter-based, so a key names the same numbers eagerly, in
+# graphs, under XLA and on every replica.
+
+
+def random_key(seed, salt):
+    return tf.cast(tf.stack([seed, salt]), "int64")
+
+
+def fold_in(key, value):
+    return tf.random.experimental.stateless_fold_in(
+        key, tf.cast(value, "int64"), alg="philox"
+    )
+
+
+def random_bits(shape, key):
+    """uint32 random bits of ``shape``, a pure function of ``key``."""
+    return tf.random.stateless_uniform(
+        shape, seed=key, minval=None, maxval=None, dtype="uint32", alg="philox"
+    )
+
+
+def inverse_normal_cdf(uniform):
+    return tf.math.ndtri(uniform)
+
+
+def replica_rows(make, shape):
+    """``make(shape)`` for this replica: its rows of the global batch's noise.
+
+    So N replicas draw what one device would for the same global batch.
+    """
+    replica = tf.distribute.get_replica_context()
+    replicas = replica.num_replicas_in_sync if replica else 1
+    if replicas == 1:
+        return make(shape)
+    rows = shape[0]
+    noise = make((rows * replicas, *shape[1:]))
+    start = replica.replica_id_in_sync_group * rows
+    return noise[start : start + rows]

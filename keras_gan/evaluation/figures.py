@@ -50,9 +50,12 @@ def interpolation_figure(path, sampler, *, rows=6, steps=10, seed=0, scale=3):
     Returns:
         The uint8 grid that was written.
     """
+    import keras
+
     from keras_gan.noise import sample_latents
 
-    ends = np.asarray(sample_latents(2 * rows, sampler.latent_dim, seed))
+    ends = sample_latents(2 * rows, sampler.latent_dim, seed)
+    ends = keras.ops.convert_to_numpy(ends)  # a torch tensor may sit on a GPU
     weights = np.linspace(0.0, 1.0, steps)[None, :, None]
     latents = (1.0 - weights) * ends[:rows, None] + weights * ends[rows:, None]
     generated = sampler.generate(latents.reshape(rows * steps, -1))

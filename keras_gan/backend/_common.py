@@ -1,0 +1,21 @@
+"""Seam functions that JAX and torch share: both know batch shapes statically."""
+
+from keras import ops
+
+
+def assert_divisible(count, divisor, message):
+    """``count``, checked to be divisible by ``divisor`` (raises ``message``).
+
+    On JAX (under jit) and torch a batch's size is a Python int, so the check
+    runs when the step is traced or run.
+    """
+    if int(count) % divisor:
+        raise ValueError(message)
+    return count
+
+
+def gradient_norm(optimizer, gradients):
+    """Global norm of the gradients of the unscaled mean loss."""
+    unscale = optimizer.scale_loss(ops.ones((), "float32"))
+    squares = [ops.sum(ops.square(ops.cast(g, "float32"))) for g in gradients]
+    return ops.sqrt(sum(squares)) / ops.cast(unscale, "float32")

@@ -1,0 +1,123 @@
+"""The core suite, cross-backend parity and JAX DataParallel, each backend in
+its own process (Keras fixes its backend per process)."""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gan import backend
+
+TESTS = pathlib.Path(__file__).resolve().parent
+OTHERS = [name for name in backend.BACKENDS if name != "tensorflow"]
+# Run from the TensorFlow suite only, so a run on another backend does not
+# start itself again.
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="spawns the other backends"
+)
+
+
+def _run(command, backend_name, **env):
+    environment = {
+        **os.environ, "KERAS_BACKEND": backend_name, "TF_CPP_MIN_LOG_LEVEL": "3",
+        **env,
+    }  # fmt: skip
+    return subprocess.run(
+        command, cwd=TESTS.parent, env=environment, capture_output=True, text=True,
+        timeout=1800,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("backend_name", OTHERS)
+def test_the_core_suite_passes_on(backend_name):
+    result = _run(
+        [sys.executable, "-m", "pytest", "-q", "-m", "core and not slow",
+         "-p", "no:cacheprovider", "-W", "ignore", str(TESTS)],
+        backend_name,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout
+
+
+def _job(job, backend_name, tmp_path, **env):
+    output = tmp_path / f"{job}_{backend_name}.npz"
+    result = _run(
+        [sys.executable, str(TESTS / "backend_job.py"), job, str(output)],
+        backend_name, **env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-4000:]
+    with np.load(output) as arrays:
+        weights = [arrays[f"weight_{i}"] for i in range(len(arrays) - 2)]
+        return int(arrays["steps"]), float(arrays["moved"]), weights
+
+
+@pytest.mark.parametrize("job", ["parity_non_saturating", "parity_penalised"])
+def test_two_steps_at_k_2_give_the_same_weights_on_every_backend(job, tmp_path):
+    results = {name: _job(job, name, tmp_path) for name in backend.BACKENDS}
+    steps, moved, reference = results["tensorflow"]
+    assert steps == 2 and moved > 1e-3  # the steps changed the weights
+    for name in OTHERS:
+        other_steps, _, weights = results[name]
+        assert other_steps == 2
+        for expected, actual in zip(reference, weights, strict=True):
+            np.testing.assert_allclose(
+                actual, expected, rtol=0, atol=1e-5, err_msg=name
+            )
+
+
+def test_jax_data_parallel_gives_the_single_device_update(tmp_path):
+    two_cpus = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    _, _, single = _job("data_parallel_single", "jax", tmp_path, **two_cpus)
+    steps, moved, parallel = _job("data_parallel", "jax", tmp_path, **two_cpus)
+    assert steps == 1 and moved > 1e-3
+    for expected, actual in zip(single, parallel, strict=True):
+        np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-5)
+
+
+_GENERATE = """
+import sys, keras, numpy as np
+import keras_gan  # registers GAN for loading
+gan = keras.saving.load_model(sys.argv[1])
+rng = np.random.default_rng(0)
+latents = rng.standard_normal((5, gan.latent_dim)).astype("float32")
+images = gan.generator(latents, training=False)
+np.save(sys.argv[2], keras.ops.convert_to_numpy(images))
+"""
+
+
+@pytest.mark.parametrize("backend_name", OTHERS)
+def test_a_gan_trained_on_another_backend_exports_on_tensorflow(backend_name, tmp_path):
+    from keras_gan import export, litert
+
+    output_dir = tmp_path / "run"
+    trained = _run(
+        [sys.executable, "-m", "keras_gan.cli", "train", "--dataset", "digits",
+         "--epochs", "1", "--width", "4", "--latent-dim", "8", "--batch-size", "64",
+         "--output-dir", str(output_dir)],
+        backend_name,
+    )  # fmt: skip
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    there = tmp_path / "there.npy"
+    generated = _run(
+        [sys.executable, "-c", _GENERATE, str(output_dir / "gan.keras"), str(there)],
+        backend_name,
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr[-3000:]
+    gan = keras.saving.load_model(output_dir / "gan.keras")
+    latents = np.random.default_rng(0).standard_normal((5, 8)).astype("float32")
+    here = keras.ops.convert_to_numpy(gan.generator(latents, training=False))
+    np.testing.assert_allclose(here, np.load(there), atol=1e-5)
+    export.export_saved_model(gan, tmp_path / "saved_model")
+    import tensorflow as tf
+
+    served = tf.saved_model.load(str(tmp_path / "saved_model"))
+    outputs = served.signatures["serving_default"](tf.constant(latents))
+    np.testing.assert_allclose(next(iter(outputs.values())).numpy(), here, atol=1e-5)
+    report = export.export_tflite(gan, tmp_path / "gan.tflite")
+    assert report.max_abs_error < 1e-5
+    interpreter = litert.load_interpreter(tmp_path / "gan.tflite")
+    np.testing.assert_allclose(litert.generate(interpreter, latents), here, atol=1e-5)
