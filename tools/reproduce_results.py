@@ -43,6 +43,7 @@ TABLE = [
     "mnist/r3gan/s2/15m",
     "stacked_mnist/r3gan/s0/30m",
     "mnist/paper_mlp/s0/60m",
+    "fashion_mnist/r3gan/s0/15m/ema_decay=0.995",
 ]
 
 
@@ -207,13 +208,18 @@ def _row_line(name, kind, facts, report):
 
 
 def seed_summary(results):
-    """``mean ± std`` of the Frechet distance over the seeds of each row."""
+    """``mean ± std`` of the Frechet distance over the seeds of each row.
+
+    Rows are seeds of one setting when all but their seed agree, recipe
+    arguments included.
+    """
     groups = {}
     for name, (_, reports) in results.items():
-        dataset, recipe, _, minutes, _ = parse_row(name)
+        parts = name.split("/")
+        setting = "/".join(parts[:2] + parts[3:])
         for kind, report in reports.items():
             if "fid" in report:
-                key = f"{dataset}/{recipe}/{minutes:g}m ({kind})"
+                key = f"{setting} ({kind})"
                 groups.setdefault(key, []).append(report["fid"]["value"])
     return [
         f"- {key}: FD {statistics.mean(v):.2f} ± {statistics.stdev(v):.2f} "

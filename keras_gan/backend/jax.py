@@ -28,9 +28,8 @@ import numpy as np
 from keras import distribution, ops
 from keras.src.backend.common import stateless_scope
 
-from keras_gan.backend._common import assert_divisible, gradient_norm
-
-_SCOPE_HOOKS = ("state_mapping", "get_current_value")  # tests/test_backend.py
+# Shared by the JAX and torch seams; keras_gan.backend takes them from here.
+from keras_gan.backend._common import assert_divisible, gradient_norm  # noqa: F401
 
 
 class StepTrainer:
@@ -213,21 +212,3 @@ def inverse_normal_cdf(uniform):
 def replica_rows(make, shape):
     """``make(shape)``: the step sees the global batch under keras.distribution."""
     return make(shape)
-
-
-__all__ = [
-    "StepTrainer",
-    "apply_gradients",
-    "assert_divisible",
-    "compute_gradients",
-    "cond",
-    "fold_in",
-    "gradient_norm",
-    "input_gradients",
-    "inverse_normal_cdf",
-    "random_bits",
-    "random_key",
-    "replica_rows",
-    "scale_loss",
-    "sync_state",
-]

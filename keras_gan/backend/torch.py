@@ -10,7 +10,8 @@ discriminator's ``.grad`` (and the reverse).
 import torch
 from keras import ops
 
-from keras_gan.backend._common import assert_divisible, gradient_norm
+# Shared by the JAX and torch seams; keras_gan.backend takes them from here.
+from keras_gan.backend._common import assert_divisible, gradient_norm  # noqa: F401
 
 
 class StepTrainer:
@@ -105,21 +106,3 @@ def inverse_normal_cdf(uniform):
 
 def replica_rows(make, shape):
     return make(shape)
-
-
-__all__ = [
-    "StepTrainer",
-    "apply_gradients",
-    "assert_divisible",
-    "compute_gradients",
-    "cond",
-    "fold_in",
-    "gradient_norm",
-    "input_gradients",
-    "inverse_normal_cdf",
-    "random_bits",
-    "random_key",
-    "replica_rows",
-    "scale_loss",
-    "sync_state",
-]
