@@ -113,7 +113,7 @@ class BothOptimizers:
         return self.optimizers[0].iterations
 
     def build(self, variables):
-        """Nothing to build: ``compile`` built both optimizers."""
+        """Nothing to build: ``compile`` built both optimizers.
 
-    def scale_loss(self, loss):
-        return self.optimizers[0].scale_loss(loss)
+        Keras calls it after ``compile_from_config`` when loading a model.
+        """

@@ -195,12 +195,13 @@ class EpochBatches(keras.utils.PyDataset):
         return self.skip if self.epoch == self.start_epoch else 0
 
     def __getitem__(self, index):
-        index, self._served = self._served % len(self), self._served + 1
+        del index  # see the class docstring: the order is this object's own
+        served, self._served = self._served % len(self), self._served + 1
         if self._order is None:
             count = len(self.images)
             order = epoch_order(count, self.seed, self.epoch)
             self._order = order if self.shuffle else np.arange(count)
-        start = (self._skipped() + index) * self.step_batch_size
+        start = (self._skipped() + served) * self.step_batch_size
         return self.images[self._order[start : start + self.step_batch_size]]
 
     def on_epoch_begin(self):

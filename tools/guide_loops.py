@@ -69,22 +69,29 @@ def _generator_loss(fake_logits):
     return ops.mean(ops.softplus(-fake_logits))
 
 
-class TensorFlowLoop:
+class _KerasLoop:
+    """What every guide loop holds: the two networks and one Adam each."""
+
+    def __init__(self, generator, discriminator, latent_dim, discriminator_steps):
+        self.generator, self.discriminator = generator, discriminator
+        self.latent_dim, self.k = latent_dim, discriminator_steps
+        self.g_optimizer, self.d_optimizer = _adam(), _adam()
+        self.g_optimizer.build(generator.trainable_variables)
+        self.d_optimizer.build(discriminator.trainable_variables)
+        self.losses = None
+
+
+class TensorFlowLoop(_KerasLoop):
     """``tf.GradientTape`` in a ``tf.function``, as in the keras.io TF guides."""
 
     def __init__(self, generator, discriminator, latent_dim, discriminator_steps):
         import keras
         import tensorflow as tf
 
+        super().__init__(generator, discriminator, latent_dim, discriminator_steps)
         self.tf = tf
-        self.generator, self.discriminator = generator, discriminator
-        self.latent_dim, self.k = latent_dim, discriminator_steps
-        self.g_optimizer, self.d_optimizer = _adam(), _adam()
-        self.g_optimizer.build(generator.trainable_variables)
-        self.d_optimizer.build(discriminator.trainable_variables)
         self.seed_generator = keras.random.SeedGenerator(1337)
         self._train_step = tf.function(self._step)
-        self.losses = None
 
     def _step(self, real_images):
         import keras
@@ -117,18 +124,14 @@ class TensorFlowLoop:
         return tuple(float(loss) for loss in self.losses)
 
 
-class JaxLoop:
+class JaxLoop(_KerasLoop):
     """One ``jax.jit``-ed stateless step, as in the keras.io JAX guide."""
 
     def __init__(self, generator, discriminator, latent_dim, discriminator_steps):
         import jax
 
+        super().__init__(generator, discriminator, latent_dim, discriminator_steps)
         self.jax = jax
-        self.generator, self.discriminator = generator, discriminator
-        self.latent_dim, self.k = latent_dim, discriminator_steps
-        self.g_optimizer, self.d_optimizer = _adam(), _adam()
-        self.g_optimizer.build(generator.trainable_variables)
-        self.d_optimizer.build(discriminator.trainable_variables)
 
         def values(variables):
             return [v.value for v in variables]
@@ -145,7 +148,6 @@ class JaxLoop:
         self._d_grad = jax.value_and_grad(self._d_loss, has_aux=True)
         self._g_grad = jax.value_and_grad(self._g_loss, has_aux=True)
         self._train_step = jax.jit(self._step)
-        self.losses = None
 
     def _d_loss(self, d_trainable, d_non_trainable, real, fake):
         import jax.numpy as jnp
@@ -189,21 +191,16 @@ class JaxLoop:
         return tuple(float(loss) for loss in self.losses)  # float() blocks
 
 
-class TorchLoop:
+class TorchLoop(_KerasLoop):
     """Keras models trained by ``loss.backward()``, as in the keras.io PyTorch guide."""
 
     def __init__(self, generator, discriminator, latent_dim, discriminator_steps):
         import keras
         import torch
 
+        super().__init__(generator, discriminator, latent_dim, discriminator_steps)
         self.torch = torch
-        self.generator, self.discriminator = generator, discriminator
-        self.latent_dim, self.k = latent_dim, discriminator_steps
-        self.g_optimizer, self.d_optimizer = _adam(), _adam()
-        self.g_optimizer.build(generator.trainable_variables)
-        self.d_optimizer.build(discriminator.trainable_variables)
         self.seed_generator = keras.random.SeedGenerator(1337)
-        self.losses = None
 
     def _apply(self, optimizer, model, loss):
         model.zero_grad()

@@ -14,8 +14,17 @@ def assert_divisible(count, divisor, message):
     return count
 
 
+def scale_loss(optimizer, loss):
+    """The loss to differentiate: scaled for float16 loss scaling.
+
+    No division by the number of devices: under ``keras.distribution`` (JAX)
+    the step sees the global batch, and torch trains on one device.
+    """
+    return optimizer.scale_loss(loss)
+
+
 def gradient_norm(optimizer, gradients):
     """Global norm of the gradients of the unscaled mean loss."""
-    unscale = optimizer.scale_loss(ops.ones((), "float32"))
+    unscale = scale_loss(optimizer, ops.ones((), "float32"))
     squares = [ops.sum(ops.square(ops.cast(g, "float32"))) for g in gradients]
     return ops.sqrt(sum(squares)) / ops.cast(unscale, "float32")

@@ -29,7 +29,11 @@ from keras import distribution, ops
 from keras.src.backend.common import stateless_scope
 
 # Shared by the JAX and torch seams; keras_gan.backend takes them from here.
-from keras_gan.backend._common import assert_divisible, gradient_norm  # noqa: F401
+from keras_gan.backend._common import (  # noqa: F401
+    assert_divisible,
+    gradient_norm,
+    scale_loss,
+)
 
 
 class StepTrainer:
@@ -125,15 +129,6 @@ def _record(updates):
     outer = stateless_scope.get_stateless_scope()
     if outer is not None:
         outer.state_mapping.update(updates)
-
-
-def scale_loss(optimizer, loss):
-    """The loss to differentiate: scaled for float16 loss scaling.
-
-    Under ``keras.distribution`` the step sees the global batch, so the mean
-    loss needs no division by the number of devices.
-    """
-    return optimizer.scale_loss(loss)
 
 
 def compute_gradients(loss_fn, variables, optimizer):

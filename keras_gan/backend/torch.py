@@ -11,7 +11,11 @@ import torch
 from keras import ops
 
 # Shared by the JAX and torch seams; keras_gan.backend takes them from here.
-from keras_gan.backend._common import assert_divisible, gradient_norm  # noqa: F401
+from keras_gan.backend._common import (  # noqa: F401
+    assert_divisible,
+    gradient_norm,
+    scale_loss,
+)
 
 
 class StepTrainer:
@@ -20,11 +24,6 @@ class StepTrainer:
 
 def sync_state(model):
     """Variables are always current on torch."""
-
-
-def scale_loss(optimizer, loss):
-    """The loss to differentiate: scaled for float16 loss scaling."""
-    return optimizer.scale_loss(loss)
 
 
 def compute_gradients(loss_fn, variables, optimizer):
