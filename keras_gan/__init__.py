@@ -1,9 +1,33 @@
-"""keras_gan: generative adversarial networks as ordinary Keras models."""
+"""keras_gan: generative adversarial networks as ordinary Keras models.
 
-from keras_gan import data, losses, networks, optimizers
+The model core sits here: ``GAN`` (``gan.py``, whose ``train_step`` is
+Algorithm 1 of Goodfellow et al. 2014), the objectives (``losses``), the
+penalties, DiffAugment (``augment``), the moving-average generator
+(``ema``) and the noise. Around it, one folder per concept: ``backend``,
+``optimizers``, ``data``, ``networks``, ``training`` (with ``callbacks`` and
+``recipes``), ``export``, ``evaluation``, ``cli`` and ``utils``. See
+ARCHITECTURE.md at the repository root for the map.
+
+Importing the package registers every serializable object it defines, so a
+``.keras`` file it wrote loads after ``import keras_gan``.
+"""
+
+from keras_gan import augment, data, losses, networks, optimizers, penalties
 from keras_gan.gan import GAN
 from keras_gan.noise import sample_latents
+from keras_gan.training import callbacks, recipes
 
 __version__ = "0.1.0"
 
-__all__ = ["GAN", "data", "losses", "networks", "optimizers", "sample_latents"]
+__all__ = [
+    "GAN",
+    "augment",
+    "callbacks",
+    "data",
+    "losses",
+    "networks",
+    "optimizers",
+    "penalties",
+    "recipes",
+    "sample_latents",
+]

@@ -6,14 +6,15 @@ from keras import ops
 from keras.saving import deserialize_keras_object as deserialize
 from keras.saving import serialize_keras_object as serialize
 
-from keras_gan import backend, ema, execution, losses, minibatches
-from keras_gan.compiling import TwoOptimizers
+from keras_gan import backend, ema, losses
+from keras_gan.data import minibatches
 from keras_gan.noise import (
     check_distribution,
     sample_latents,
     training_noise,
     uniform_stream,
 )
+from keras_gan.optimizers.compiling import TwoOptimizers
 from keras_gan.penalties import discriminator_penalty
 
 
@@ -25,7 +26,7 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
     al. (2014), "Generative Adversarial Nets": ``discriminator_steps`` (k)
     discriminator updates, each on its own minibatch of m real images and
     fresh noise, then one generator update on fresh noise. One dataset batch
-    therefore holds k*m images (see ``keras_gan.minibatches``).
+    therefore holds k*m images (see ``keras_gan.data.minibatches``).
 
     The dataset may yield images ``x`` or pairs ``(x, y)`` (labels are
     ignored). Images must lie in the generator's pixel range (see
@@ -151,7 +152,7 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
             decay = ema.decay_at(self.ema_decay, self.ema_schedule, updates)
             ema.update_moving_average(self.ema_generator, self.generator, decay)
         logs = {name: tracker.result() for name, tracker in self.trackers.items()}
-        return execution.worker_logs(logs)
+        return backend.worker_logs(logs)
 
     def _discriminator_update(self, real_images, noise, draw):
         """One D step; returns ``(metric name, value)`` pairs to log."""

@@ -41,3 +41,13 @@ def real_images():
     """64 distinct 8x8 images in [-1, 1] (the DCGAN generator's range)."""
     rng = np.random.default_rng(0)
     return rng.uniform(-1.0, 1.0, (64, *IMAGE_SHAPE)).astype("float32")
+
+
+def one_hot_judge():
+    """Reads the digit d off a 4x4 image whose pixel d (row-major) is lit."""
+    images = keras.Input((4, 4, 1))
+    features = keras.layers.Flatten(name="features")(images)
+    dense = keras.layers.Dense(10, activation="softmax", use_bias=False)
+    probabilities = dense(features)
+    dense.set_weights([np.eye(16, 10, dtype="float32") * 50.0])
+    return keras.Model(images, probabilities)

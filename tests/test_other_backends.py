@@ -91,7 +91,8 @@ np.save(sys.argv[2], keras.ops.convert_to_numpy(images))
 
 @pytest.mark.parametrize("backend_name", OTHERS)
 def test_a_gan_trained_on_another_backend_exports_on_tensorflow(backend_name, tmp_path):
-    from keras_gan import export, litert
+    from keras_gan import export
+    from keras_gan.export import litert
 
     output_dir = tmp_path / "run"
     trained = _run(

@@ -126,10 +126,10 @@ def test_guide_loop_trains_on_the_running_backend():
 
 def test_plain_torch_loop():
     pytest.importorskip("torch")
-    guide_loops = _load("guide_loops")
+    plain_torch = _load("plain_torch")
     for name in ("paper", "dcgan"):
-        loop = guide_loops.PlainTorchLoop(
-            *guide_loops.plain_torch_networks(name, 100, (28, 28, 1), width=8)
+        loop = plain_torch.PlainTorchLoop(
+            *plain_torch.plain_torch_networks(name, 100, (28, 28, 1), width=8)
         )
         loop.step(np.random.default_rng(0).uniform(0, 1, (4, 1, 28, 28)).astype("f4"))
         assert all(np.isfinite(loss) for loss in loop.sync())

@@ -77,9 +77,10 @@ def test_importing_keras_gan_does_not_import_tensorflow(tmp_path, backend):
         else:
             raise AssertionError("the import hook let TensorFlow in")
         import keras_gan
-        for name in ["callbacks", "cli", "datasets", "evaluation", "execution",
-                     "export", "hash_noise", "litert", "optimizers", "recipes",
-                     "sampling", "train_command", "training"]:
+        for name in ["cli", "cli.train", "data", "evaluation", "export",
+                     "export.hash_noise", "export.litert", "optimizers",
+                     "training", "training.callbacks", "training.execution",
+                     "training.recipes"]:
             importlib.import_module(f"keras_gan.{{name}}")
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in {BLOCKED!r})
         assert not loaded, loaded
@@ -109,9 +110,10 @@ def test_tensorflow_features_fail_in_one_line(tmp_path, backend):
         backend,
         f"""
         import keras, numpy as np
-        from keras_gan import callbacks, datasets, execution, hash_noise, litert
-        from keras_gan import sampling
-        from keras_gan.requirements import MissingDependency
+        from keras_gan import callbacks, data, export
+        from keras_gan.export import hash_noise, litert
+        from keras_gan.training import execution
+        from keras_gan.utils.requirements import MissingDependency
 
         def message(call, *args, error=MissingDependency, **kwargs):
             try:
@@ -123,7 +125,7 @@ def test_tensorflow_features_fail_in_one_line(tmp_path, backend):
             raise AssertionError(f"{{call.__name__}} did not raise")
 
         install = {INSTALL!r}
-        assert message(datasets.load_arrays, "mnist").endswith(
+        assert message(data.load_arrays, "mnist").endswith(
             "needs TensorFlow: " + install)
         assert message(callbacks.TensorBoard, "logs") == (
             "Writing TensorBoard logs (log_dir='logs') needs TensorFlow: " + install)
@@ -132,7 +134,7 @@ def test_tensorflow_features_fail_in_one_line(tmp_path, backend):
         message(hash_noise.hash_normal, 2, 3, 0)
         assert "ai-edge-litert" in message(litert.load_interpreter, b"")
         (tmp := __import__("pathlib").Path("saved_model")).mkdir()
-        assert "needs TensorFlow" in message(sampling.as_sampler, str(tmp))
+        assert "needs TensorFlow" in message(export.as_sampler, str(tmp))
         assert "TensorFlow backend only" in message(
             execution.make_strategy, "mirrored", error=ValueError)
         if keras.backend.backend() == "torch":
@@ -165,18 +167,19 @@ def test_what_needs_no_tensorflow_works(tmp_path, backend):
         backend,
         """
         import keras, numpy as np
-        from keras_gan import datasets, execution, networks, optimizers
+        from keras_gan import backend, data, networks, optimizers
+        from keras_gan.training import execution
 
-        images, labels = datasets.load_arrays("digits")
+        images, labels = data.load_arrays("digits")
         assert images.shape == (1797, 8, 8, 1) and labels.shape == (1797,)
         np.savez("set.npz", x_train=images[:10], y_train=labels[:10],
                  x_test=images[:5], y_test=labels[:5])
-        assert datasets.load_arrays("set.npz", split="test")[0].shape == (5, 8, 8, 1)
+        assert data.load_arrays("set.npz", split="test")[0].shape == (5, 8, 8, 1)
         strategy = execution.make_strategy("none")
         with strategy.scope():
             generator = networks.dcgan_generator(8, (8, 8, 1), width=4)
         assert execution.worker_output_dir("out", strategy) == "out"
-        assert execution.worker_logs({"d_loss": 1.0}) == {"d_loss": 1.0}
+        assert backend.worker_logs({"d_loss": 1.0}) == {"d_loss": 1.0}
         execution.make_reproducible(0)
         execution.set_precision("float32")
         policy = keras.mixed_precision.dtype_policy()

@@ -32,7 +32,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_gan import backup, callbacks, data, networks  # noqa: E402
+from keras_gan import callbacks, data, networks  # noqa: E402
+from keras_gan.training import resume
 
 
 def make_setup(name, images, args, folder):
@@ -54,7 +55,7 @@ def make_setup(name, images, args, folder):
             *callbacks.monitoring_callbacks(
                 images, os.path.join(folder, "logs"), **options
             ),
-            backup.TrainingBackup(
+            resume.TrainingBackup(
                 os.path.join(folder, "backup.npz"),
                 steps_per_epoch=per_epoch,
                 every_steps=500,

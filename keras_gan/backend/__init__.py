@@ -28,6 +28,9 @@ A training step:
   differentiates.
 - ``sync_state(model)``: makes the model's variables current mid-epoch (JAX
   holds them outside the variables while ``fit`` runs).
+- ``worker_logs(logs)``: ``train_step``'s logs in the shape the strategy
+  reduces (vectors under tf.distribute's multi-worker strategy), and
+  ``in_multi_worker_mode(strategy=None)``.
 
 Counter-based noise (see ``keras_gan.noise``): ``random_key(seed, salt)``,
 ``fold_in(key, value)``, ``random_bits(shape, key)`` (integers in
@@ -57,6 +60,7 @@ compute_gradients = _module.compute_gradients
 cond = _module.cond
 fold_in = _module.fold_in
 gradient_norm = _module.gradient_norm
+in_multi_worker_mode = _module.in_multi_worker_mode
 input_gradients = _module.input_gradients
 inverse_normal_cdf = _module.inverse_normal_cdf
 random_bits = _module.random_bits
@@ -64,6 +68,7 @@ random_key = _module.random_key
 replica_rows = _module.replica_rows
 scale_loss = _module.scale_loss
 sync_state = _module.sync_state
+worker_logs = _module.worker_logs
 
 __all__ = [
     "BACKENDS",
@@ -75,6 +80,7 @@ __all__ = [
     "cond",
     "fold_in",
     "gradient_norm",
+    "in_multi_worker_mode",
     "input_gradients",
     "inverse_normal_cdf",
     "random_bits",
@@ -82,4 +88,5 @@ __all__ = [
     "replica_rows",
     "scale_loss",
     "sync_state",
+    "worker_logs",
 ]

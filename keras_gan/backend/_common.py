@@ -1,4 +1,4 @@
-"""Seam functions that JAX and torch share: both know batch shapes statically."""
+"""Seam functions that JAX and torch share: static batch shapes, one worker."""
 
 from keras import ops
 
@@ -28,3 +28,13 @@ def gradient_norm(optimizer, gradients):
     unscale = scale_loss(optimizer, ops.ones((), "float32"))
     squares = [ops.sum(ops.square(ops.cast(g, "float32"))) for g in gradients]
     return ops.sqrt(sum(squares)) / ops.cast(unscale, "float32")
+
+
+def in_multi_worker_mode(strategy=None):
+    """Multi-worker training is tf.distribute's: never on JAX or torch."""
+    return False
+
+
+def worker_logs(logs):
+    """``train_step``'s logs, as every JAX and torch trainer reduces them."""
+    return logs

@@ -32,7 +32,9 @@ from keras.src.backend.common import stateless_scope
 from keras_gan.backend._common import (  # noqa: F401
     assert_divisible,
     gradient_norm,
+    in_multi_worker_mode,
     scale_loss,
+    worker_logs,
 )
 
 

@@ -69,6 +69,24 @@ class StepTrainer:
     """Keras's TensorFlow trainer runs ``train_step(data)`` in a tf.function."""
 
 
+def in_multi_worker_mode(strategy=None):
+    """Whether ``strategy`` (default: the current one) spans several workers."""
+    strategy = strategy or tf.distribute.get_strategy()
+    in_mode = getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and in_mode()
+
+
+def worker_logs(logs):
+    """``train_step``'s logs in the shape every strategy can reduce.
+
+    Keras reduces multi-worker logs with ``reduce(MEAN, axis=0)``, which fails
+    on scalars (tensorflow/tensorflow#72388): there they become vectors.
+    """
+    if in_multi_worker_mode():
+        return {name: ops.reshape(value, (1,)) for name, value in logs.items()}
+    return logs
+
+
 def sync_state(model):
     """Variables are always current on TensorFlow."""
 

@@ -14,7 +14,9 @@ from keras import ops
 from keras_gan.backend._common import (  # noqa: F401
     assert_divisible,
     gradient_norm,
+    in_multi_worker_mode,
     scale_loss,
+    worker_logs,
 )
 
 

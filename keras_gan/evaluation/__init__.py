@@ -5,6 +5,13 @@ usable alone: ``parzen_log_likelihood`` (the GAN paper's Table 1 protocol),
 the judge classifier (``load_judge``, ``judge_outputs``) and the metrics on
 its features, ``nearest_neighbours`` for memorisation, and the paper's
 Figures 2 and 3.
+
+One module per idea: ``parzen``, ``judge`` (the classifier standing in for
+InceptionV3), ``metrics`` (Frechet and kernel distances, precision/recall,
+modes), ``memorisation``, ``figures``, ``splits`` (the real images compared
+with), ``stacked`` (Stacked MNIST's 1000 modes) and ``report`` (``evaluate``).
+Reads any artifact through ``keras_gan.export.as_sampler``; nothing below
+imports it.
 """
 
 from keras_gan.evaluation.figures import interpolation_figure, nearest_neighbour_figure
@@ -23,7 +30,7 @@ from keras_gan.evaluation.parzen import parzen_log_likelihood
 from keras_gan.evaluation.report import evaluate, format_summary
 from keras_gan.evaluation.splits import RealData, load_real
 from keras_gan.evaluation.stacked import evaluate_stacked, evaluate_stacked_mnist
-from keras_gan.sampling import Sampler, as_sampler
+from keras_gan.export.sampler import Sampler, as_sampler
 
 __all__ = [
     "RealData",

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from keras_gan import images as image_utils
 from keras_gan.evaluation.memorisation import nearest_neighbours
+from keras_gan.utils import images as image_utils
 
 
 def nearest_neighbour_figure(path, samples, train, *, rows=6, columns=5, scale=3):

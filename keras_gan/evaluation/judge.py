@@ -88,7 +88,7 @@ def load_judge(images, labels, *, cache_dir=None, verbose=1):
     """
     import keras
 
-    from keras_gan.saving import save_model
+    from keras_gan.utils.atomic import save_model
 
     name = f"judge-{dataset_key(images, labels)}.keras"
     path = os.path.join(cache_dir or default_cache_dir(), name)

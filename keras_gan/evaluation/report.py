@@ -17,8 +17,8 @@ import numpy as np
 
 from keras_gan.evaluation import figures, judge, metrics, parzen
 from keras_gan.evaluation.memorisation import memorisation_report
-from keras_gan.sampling import as_sampler
-from keras_gan.saving import atomic_path
+from keras_gan.export.sampler import as_sampler
+from keras_gan.utils.atomic import atomic_path
 
 KID_SUBSETS, KID_SUBSET_SIZE, PR_NEIGHBOURS = 100, 1000, 3
 

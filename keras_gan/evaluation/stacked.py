@@ -14,10 +14,10 @@ import os
 import numpy as np
 import scipy.special
 
-from keras_gan import datasets
+from keras_gan import data
 from keras_gan.evaluation import judge
-from keras_gan.sampling import as_sampler
-from keras_gan.saving import atomic_path
+from keras_gan.export.sampler import as_sampler
+from keras_gan.utils.atomic import atomic_path
 
 NUM_MODES = 1000
 NUM_SAMPLES = 26_000
@@ -102,10 +102,10 @@ def evaluate_stacked_mnist(
         cache_dir: judge cache.
         verbose: 1 prints progress.
     """
-    mnist, labels = datasets.load_arrays(mnist_path)
+    mnist, labels = data.load_arrays(mnist_path)
     # The training stacking: 60,000 images, so the reference counts as many
     # samples as the generator (KL to uniform is biased upwards at small N).
-    stacked, _ = datasets.load_stacked_mnist(mnist_path, split="train")
+    stacked, _ = data.load_stacked_mnist(mnist_path, split="train")
     report = evaluate_stacked(
         as_sampler(model, use_ema=use_ema), mnist, labels, stacked,
         num_samples=num_samples, seed=seed, cache_dir=cache_dir, verbose=verbose,

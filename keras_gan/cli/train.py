@@ -1,0 +1,242 @@
+"""``keras-gan train``: its flags, and the composition they name.
+
+The command reads the seed a resumed run must keep, loads the images, builds
+the GAN from a recipe under the chosen strategy and precision, adds the
+monitoring callbacks, and hands everything to ``keras_gan.training.train``.
+"""
+
+import os
+import sys
+
+from keras_gan import losses, networks
+from keras_gan.training import execution, recipes
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "train",
+        help="train a GAN on a dataset",
+        description="Train a GAN with model.fit and write OUTPUT_DIR/gan.keras "
+        "and OUTPUT_DIR/samples.png.",
+    )
+    parser.add_argument(
+        "--dataset",
+        default="digits",
+        help="'digits' (scikit-learn's bundled 8x8 digits, offline), a .npz file in "
+        "the keras.datasets layout, a folder of images, or a tensorflow-datasets "
+        "name (default: digits)",
+    )
+    parser.add_argument("--data-dir", help="tensorflow-datasets data directory")
+    parser.add_argument("--epochs", type=int, default=50, help="default: 50")
+    parser.add_argument("--output-dir", required=True, help="where results go")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        help="m, images per discriminator update (default: the recipe's, 64; "
+        "paper_mlp: 100)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="makes the run reproducible (TensorFlow op determinism, torch "
+        "deterministic algorithms); a resumed run keeps its backup's seed",
+    )
+    _add_model_arguments(parser)
+    _add_execution_arguments(parser)
+    _add_monitoring_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def _add_model_arguments(parser):
+    group = parser.add_argument_group(
+        "the GAN",
+        "A recipe builds and compiles the GAN (keras_gan.recipes); the flags below "
+        "change the recipes that take them and are refused by the others.",
+    )
+    group.add_argument(
+        "--recipe",
+        choices=sorted(recipes.RECIPES),
+        default="dcgan",
+        help="dcgan: DCGAN networks and Adam; paper_mlp: the paper's MNIST MLPs, "
+        "uniform latents and SGD schedule; r3gan: relativistic loss with R1 and "
+        "R2, Adam beta_1=0 and a ramped EMA (default: dcgan)",
+    )
+    group.add_argument(
+        "--discriminator-steps",
+        type=int,
+        help="k, discriminator updates per generator update (dcgan; default: 1)",
+    )
+    group.add_argument(
+        "--objective",
+        choices=sorted(losses.LOSSES),
+        help="adversarial objective (dcgan; default: non_saturating)",
+    )
+    group.add_argument(
+        "--generator-loss",
+        choices=sorted(losses.GENERATOR_LOSSES),
+        help="deprecated: use --objective",
+    )
+    _add_network_arguments(group)
+
+
+def _add_network_arguments(group):
+    group.add_argument(
+        "--network",
+        choices=sorted(networks.NETWORKS),
+        help="reference networks of the dcgan recipe: DCGAN, or the paper's MNIST "
+        "MLPs (default: dcgan)",
+    )
+    group.add_argument("--latent-dim", type=int, help="size of z (default: 100)")
+    group.add_argument(
+        "--width", type=int, help="DCGAN capacity (default: dcgan 64, r3gan 32)"
+    )
+    group.add_argument(
+        "--ema-decay",
+        type=float,
+        help="keep a moving average of the generator (e.g. 0.999; r3gan: 0.999 by "
+        "default); grids and samples.png then come from it",
+    )
+
+
+# Flags that are recipe arguments of the same name, passed only when given.
+_RECIPE_FLAGS = (
+    "discriminator_steps",
+    "objective",
+    "network",
+    "latent_dim",
+    "width",
+    "ema_decay",
+)
+
+
+def _recipe_arguments(args, batch_size):
+    """The recipe flags given on the command line, as recipe arguments."""
+    given = {
+        name: getattr(args, name)
+        for name in _RECIPE_FLAGS
+        if getattr(args, name) is not None
+    }
+    if args.generator_loss is not None:
+        print(
+            "keras-gan: --generator-loss is deprecated; use --objective.",
+            file=sys.stderr,
+        )
+        given.setdefault("objective", args.generator_loss)
+    if args.gradient_norms:
+        given["track_gradient_norms"] = True
+    if recipes.takes(args.recipe, "batch_size"):
+        given["batch_size"] = batch_size
+    return given
+
+
+def _add_execution_arguments(parser):
+    group = parser.add_argument_group("devices and precision")
+    group.add_argument(
+        "--distribute",
+        choices=execution.STRATEGIES,
+        default="none",
+        help="one device; tf.distribute over all local devices or the workers "
+        "named in TF_CONFIG (TensorFlow backend); or keras.distribution over all "
+        "local devices (JAX backend) (default: none)",
+    )
+    group.add_argument(
+        "--precision",
+        choices=execution.PRECISIONS,
+        default="float32",
+        help="Keras dtype policy (default: float32)",
+    )
+
+
+def _add_monitoring_arguments(parser):
+    group = parser.add_argument_group(
+        "monitoring and resume",
+        "Epoch logs go to OUTPUT_DIR/log.csv, TensorBoard logs to OUTPUT_DIR/logs "
+        "(with TensorFlow installed), sample grids to OUTPUT_DIR/samples. "
+        "The training state is backed up to OUTPUT_DIR/backup.npz; rerunning the "
+        "same command resumes from it exactly.",
+    )
+    group.add_argument(
+        "--log-every-steps",
+        type=int,
+        help="also log batch scalars every N steps (default: epoch scalars only)",
+    )
+    group.add_argument(
+        "--samples-every-epochs",
+        type=int,
+        default=1,
+        help="sample grid every N epochs, 0 for none (default: 1)",
+    )
+    group.add_argument(
+        "--histograms-every-epochs",
+        type=int,
+        help="discriminator logit histograms every N epochs (default: off)",
+    )
+    group.add_argument(
+        "--gradient-norms",
+        action="store_true",
+        help="log d_grad_norm and g_grad_norm (costs time)",
+    )
+    _add_collapse_arguments(group)
+    group.add_argument(
+        "--backup-every-steps",
+        type=int,
+        default=500,
+        help="back up the training state every N steps, 0 for epoch ends only "
+        "(default: 500)",
+    )
+
+
+def _add_collapse_arguments(group):
+    group.add_argument(
+        "--collapse-threshold",
+        type=float,
+        help="warn when sample diversity (relative to real data) falls below this, "
+        "e.g. 0.3 (default: no monitor)",
+    )
+    group.add_argument(
+        "--stop-on-collapse",
+        action="store_true",
+        help="stop training when the collapse monitor fires",
+    )
+
+
+def run(args):
+    from keras_gan import data, training
+    from keras_gan.training import callbacks
+
+    # The seed comes first: a resumed run must rebuild its GAN with the
+    # backup's seed, the seed of its initial weights, noise and data order.
+    seed = training.run_seed(args.output_dir, args.seed)
+    images, _ = data.load_arrays(args.dataset, data_dir=args.data_dir)
+    if args.seed is not None:
+        execution.make_reproducible(seed)
+    execution.set_precision(args.precision)
+    strategy = execution.make_strategy(args.distribute)
+    batch_size = args.batch_size or recipes.batch_size(args.recipe)
+    with strategy.scope():
+        gan = recipes.build(
+            args.recipe, images.shape[1:], images=images, seed=seed,
+            **_recipe_arguments(args, batch_size),
+        )  # fmt: skip
+    output_dir = execution.worker_output_dir(args.output_dir, strategy)
+    monitors = callbacks.monitoring_callbacks(
+        data.rescale(images, networks.output_range(gan.generator)),
+        os.path.join(output_dir, "logs"),
+        png_dir=os.path.join(output_dir, "samples"),
+        csv_path=os.path.join(output_dir, "log.csv"),
+        log_every_steps=args.log_every_steps,
+        samples_every_epochs=args.samples_every_epochs,
+        histograms_every_epochs=args.histograms_every_epochs,
+        collapse_threshold=args.collapse_threshold,
+        stop_on_collapse=args.stop_on_collapse,
+        use_ema=gan.ema_generator is not None,
+    )
+    training.train(
+        gan,
+        images,
+        output_dir=args.output_dir,
+        epochs=args.epochs,
+        batch_size=batch_size,
+        callbacks=monitors,
+        backup_every_steps=args.backup_every_steps,
+    )

@@ -1,0 +1,42 @@
+"""Reference networks by name, and ``build_gan``, a GAN of a named pair."""
+
+from keras_gan.gan import GAN
+from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator
+from keras_gan.networks.paper_mlp import (
+    paper_mnist_discriminator,
+    paper_mnist_generator,
+)
+
+NETWORKS = {
+    "dcgan": (dcgan_generator, dcgan_discriminator),
+    "paper": (paper_mnist_generator, paper_mnist_discriminator),
+}
+
+
+def build_gan(
+    image_shape, *, network="dcgan", latent_dim=100, width=None, **gan_kwargs
+):
+    """A ``GAN`` (not yet compiled) of reference networks for ``image_shape``.
+
+    Args:
+        image_shape: ``(H, W, C)`` of the real images.
+        network: a name in ``NETWORKS``: ``"dcgan"`` or ``"paper"`` (the
+            paper's MNIST MLPs, of fixed size).
+        latent_dim: size of z.
+        width: capacity of the DCGAN networks (default 64).
+        **gan_kwargs: ``keras_gan.GAN`` arguments (``discriminator_steps``,
+            ``seed``, ``ema_decay``, ...).
+    """
+    if network not in NETWORKS:
+        raise ValueError(
+            f"Unknown `network`: {network!r}. Expected one of {sorted(NETWORKS)}."
+        )
+    if width is not None and network != "dcgan":
+        raise ValueError(f"`width` applies to network='dcgan' only; got {network!r}.")
+    make_generator, make_discriminator = NETWORKS[network]
+    sizes = {} if width is None else {"width": width}
+    return GAN(
+        make_generator(latent_dim, tuple(image_shape), **sizes),
+        make_discriminator(tuple(image_shape), **sizes),
+        **gan_kwargs,
+    )

@@ -1,0 +1,8 @@
+"""Helpers every layer may use, importing nothing else of keras_gan.
+
+- ``atomic``: writes that a crash never leaves half done (``atomic_path``,
+  ``save_model``).
+- ``images``: uint8 pixels, image grids and PNG files.
+- ``requirements``: optional packages (TensorFlow, LiteRT, tfds) imported
+  where a feature needs them, with one line that says what to install.
+"""
