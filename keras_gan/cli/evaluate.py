@@ -38,13 +38,23 @@ def add_parser(subparsers):
     parser.add_argument(
         "--ema", action="store_true", help="score a .keras GAN's moving average"
     )
+    parser.add_argument(
+        "--truncation",
+        type=float,
+        default=1.0,
+        help="psi in (0, 1] of the scored samples: lower trades variety (recall) "
+        "for fidelity (precision) (default: 1, none)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args):
     from keras_gan import data, evaluation
 
-    options = dict(use_ema=args.ema, seed=args.seed, output_dir=args.output_dir)
+    options = dict(
+        use_ema=args.ema, seed=args.seed, truncation=args.truncation,
+        output_dir=args.output_dir,
+    )  # fmt: skip
     if args.dataset.startswith(data.STACKED_PREFIX):
         mnist = args.dataset[len(data.STACKED_PREFIX) :]
         report = evaluation.evaluate_stacked_mnist(

@@ -62,6 +62,12 @@ def _add_model_arguments(parser):
         "R2, Adam beta_1=0 and a ramped EMA (default: dcgan)",
     )
     group.add_argument(
+        "--conditional",
+        action="store_true",
+        help="a class-conditional GAN, trained on the dataset's labels: G(z, y) "
+        "and a projection D(x, y); sample a class with keras-gan sample --label",
+    )
+    group.add_argument(
         "--discriminator-steps",
         type=int,
         help="k, discriminator updates per generator update (dcgan; default: 1)",
@@ -207,7 +213,7 @@ def run(args):
     # The seed comes first: a resumed run must rebuild its GAN with the
     # backup's seed, the seed of its initial weights, noise and data order.
     seed = training.run_seed(args.output_dir, args.seed)
-    images, _ = data.load_arrays(args.dataset, data_dir=args.data_dir)
+    images, labels, classes = _training_data(args, data)
     if args.seed is not None:
         execution.make_reproducible(seed)
     execution.set_precision(args.precision)
@@ -216,12 +222,13 @@ def run(args):
     with strategy.scope():
         gan = recipes.build(
             args.recipe, images.shape[1:], images=images, seed=seed,
-            **_recipe_arguments(args, batch_size),
+            **classes, **_recipe_arguments(args, batch_size),
         )  # fmt: skip
     output_dir = execution.worker_output_dir(args.output_dir, strategy)
     monitors = callbacks.monitoring_callbacks(
         data.rescale(images, networks.output_range(gan.generator)),
         os.path.join(output_dir, "logs"),
+        real_labels=labels,
         png_dir=os.path.join(output_dir, "samples"),
         csv_path=os.path.join(output_dir, "log.csv"),
         log_every_steps=args.log_every_steps,
@@ -234,9 +241,30 @@ def run(args):
     training.train(
         gan,
         images,
+        labels=labels,
         output_dir=args.output_dir,
         epochs=args.epochs,
         batch_size=batch_size,
         callbacks=monitors,
         backup_every_steps=args.backup_every_steps,
     )
+
+
+def _training_data(args, data):
+    """``(images, labels, class arguments of the recipe)`` of ``--dataset``.
+
+    Labels only with ``--conditional``, which needs a labelled dataset.
+    """
+    images, labels, names = data.load_dataset(args.dataset, data_dir=args.data_dir)
+    if not args.conditional:
+        return images, None, {}
+    if labels is None:
+        raise ValueError(
+            f"--conditional trains on the dataset's labels, but --dataset "
+            f"{args.dataset!r} has none. Use a labelled dataset (digits, a .npz "
+            "with y_train, a folder of class sub-folders, a tfds set) or drop "
+            "--conditional."
+        )
+    labels = data.check_labels(labels, num_images=len(images), name="dataset labels")
+    count = len(names) if names else data.count_classes(labels)
+    return images, labels, {"num_classes": count, "class_names": names}

@@ -9,9 +9,8 @@ import tensorflow as tf
 from PIL import Image
 
 from keras_gan import GAN, cli, networks, sample_latents
-from keras_gan.export import export_saved_model, export_tflite, litert
+from keras_gan.export import as_sampler, export_saved_model, export_tflite, litert
 from keras_gan.export.hash_noise import hash_normal
-from keras_gan.export.sampler import as_sampler
 from keras_gan.utils import images
 from keras_gan.utils.atomic import save_model
 
@@ -92,7 +91,10 @@ def test_saved_model_sample_is_gan_sample_in_uint8(gan, saved_model):
     sample = tf.saved_model.load(saved_model).signatures["sample"]
 
     def run(num_samples, seed):
-        outputs = sample(num_samples=tf.constant(num_samples), seed=tf.constant(seed))
+        outputs = sample(
+            num_samples=tf.constant(num_samples), seed=tf.constant(seed),
+            truncation=tf.constant(1.0),
+        )  # fmt: skip
         return outputs["images"].numpy(), outputs["latents"].numpy()
 
     pixels, latents = run(5, 3)
@@ -324,7 +326,7 @@ def test_exports_draw_the_gans_latent_distribution(tmp_path):
     loaded = tf.saved_model.load(str(tmp_path / "saved"))
     assert loaded.latent_distribution[0].numpy() == b"uniform"
     outputs = loaded.signatures["sample"](
-        num_samples=tf.constant(5), seed=tf.constant(2)
+        num_samples=tf.constant(5), seed=tf.constant(2), truncation=tf.constant(1.0)
     )
     np.testing.assert_array_equal(
         outputs["latents"].numpy(), sample_latents(5, LATENT_DIM, 2, "uniform")
