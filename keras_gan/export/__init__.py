@@ -6,6 +6,8 @@
 - ``archive``: the ``serve`` and ``sample`` functions both exports trace.
 - ``litert``: conversion, op checks and inference with ``ai_edge_litert``.
 - ``hash_noise``: seeded latents from builtin LiteRT ops only.
+- ``web``: ``export_web``, a static page that samples the ``.tflite`` file
+  in the browser with LiteRT.js (its HTML and JS are in ``web_page/``).
 - ``sampler``: ``as_sampler``, the one loader of every artifact keras_gan
   writes (a GAN, ``.keras``, SavedModel, ``.tflite``): images in [0, 1].
 
@@ -19,12 +21,15 @@ and its runtime, never this package.
 from keras_gan.export.sampler import Sampler, as_sampler, load_generator
 from keras_gan.export.saved_model import export_saved_model
 from keras_gan.export.tflite import ExportReport, export_tflite
+from keras_gan.export.web import WebExport, export_web
 
 __all__ = [
     "ExportReport",
     "Sampler",
+    "WebExport",
     "as_sampler",
     "export_saved_model",
     "export_tflite",
+    "export_web",
     "load_generator",
 ]

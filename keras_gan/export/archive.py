@@ -22,11 +22,12 @@ def tensorflow_backend(feature):
     return tf
 
 
-def generator_archive(generator, value_range, noise, serve_name):
+def generator_archive(generator, value_range, noise, serve_name, batch_size=None):
     """An ExportArchive with a latents-in endpoint and a seed-in ``sample``.
 
     The latents endpoint is registered first, so ExportArchive also writes it
-    as ``serving_default``; ``serve_name=None`` names it only that.
+    as ``serving_default``; ``serve_name=None`` names it only that. Its batch
+    is ``batch_size``, or any batch for None.
     """
     tf = tensorflow_backend("SavedModel export")
     latent_dim = generator.input_shape[-1]
@@ -48,7 +49,7 @@ def generator_archive(generator, value_range, noise, serve_name):
     archive.add_endpoint(
         serve_name or "serving_default",
         serve,
-        input_signature=[tf.TensorSpec((None, latent_dim), "float32")],
+        input_signature=[tf.TensorSpec((batch_size, latent_dim), "float32")],
     )
     archive.add_endpoint(
         "sample",

@@ -29,7 +29,8 @@ class ExportReport:
     """What an export wrote and how far it is from the Keras generator.
 
     Errors are absolute differences of ``serving_default`` images from the
-    Keras generator's, in its pixel range, over 64 seeded latents.
+    Keras generator's, in its pixel range, over 64 seeded latents (rounded up
+    to whole batches where ``serving_default``'s batch is fixed).
     """
 
     path: str
@@ -46,7 +47,9 @@ class ExportReport:
         )
 
 
-def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=None):
+def export_tflite(
+    model, path, *, quantize="none", use_ema=False, value_range=None, batch_size=None
+):
     """Writes a ``.tflite`` file with ``serving_default`` and ``sample``.
 
     ``quantize="int8"`` files have ``serving_default`` only: calibrating
@@ -64,6 +67,9 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
             latents; float32 inputs and outputs).
         use_ema: export the GAN's moving-average generator.
         value_range: as in ``export_saved_model``.
+        batch_size: fixes the batch of ``serving_default`` (LiteRT.js, which
+            runs static shapes only, needs it); None: any batch. ``sample``
+            keeps taking any ``num_samples``.
 
     Returns:
         An ``ExportReport`` with the file's size and its error.
@@ -80,17 +86,17 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
     def noise(num_samples, latent_dim, seed):
         return hash_noise.hash_latents(num_samples, latent_dim, seed, distribution)
 
-    archive = generator_archive(generator, value_range, noise, None)
+    archive = generator_archive(generator, value_range, noise, None, batch_size)
     with tempfile.TemporaryDirectory() as staging:
         archive.write_out(staging, verbose=False)
         content = litert.convert(
             staging,
             _tflite_signatures(quantize),
             quantize=quantize,
-            calibration=_calibration(latent_dim, distribution),
+            calibration=_calibration(latent_dim, distribution, batch_size or 1),
         )
     litert.check_builtin_ops(content)
-    max_error, mean_error = _tflite_error(content, generator)
+    max_error, mean_error = _tflite_error(content, generator, batch_size)
     with atomic_path(path) as temporary:
         with open(temporary, "wb") as file:
             file.write(content)
@@ -104,13 +110,11 @@ def _tflite_signatures(quantize):
     return ("serving_default",) if quantize == "int8" else ("serving_default", "sample")
 
 
-def _calibration(latent_dim, distribution):
+def _calibration(latent_dim, distribution, batch_size):
     rng = np.random.default_rng(0)
     for _ in range(_CALIBRATION_LATENTS):
-        yield (
-            "serving_default",
-            {"latents": _numpy_latents(rng, latent_dim, distribution)},
-        )
+        latents = _numpy_latents(rng, latent_dim, distribution, batch_size)
+        yield "serving_default", {"latents": latents}
 
 
 def _numpy_latents(rng, latent_dim, distribution, count=1):
@@ -120,15 +124,23 @@ def _numpy_latents(rng, latent_dim, distribution, count=1):
     return rng.standard_normal((count, latent_dim)).astype("float32")
 
 
-def _tflite_error(content, generator):
+def _tflite_error(content, generator, batch_size):
     """Max and mean absolute difference of the .tflite from Keras."""
+    batch_size = batch_size or _ERROR_LATENTS
+    count = -(-_ERROR_LATENTS // batch_size) * batch_size  # whole batches
     latents = np.random.default_rng(1).standard_normal(
-        (_ERROR_LATENTS, generator.input_shape[-1])
+        (count, generator.input_shape[-1])
     )
     latents = latents.astype("float32")
     expected = keras.ops.convert_to_numpy(generator(latents, training=False))
     try:
-        got = litert.generate(litert.load_interpreter(content), latents)
+        interpreter = litert.load_interpreter(content)
+        got = np.concatenate(
+            [
+                litert.generate(interpreter, latents[start : start + batch_size])
+                for start in range(0, count, batch_size)
+            ]
+        )
     except (RuntimeError, ValueError) as error:
         raise RuntimeError(
             f"The converted .tflite model does not run in LiteRT ({error}); "
