@@ -11,6 +11,8 @@
   ``load_exportable``, what the exports write from.
 - ``sampler``: ``Sampler``, images in [0, 1] from any of them, with labels,
   truncation and interpolation.
+- ``web``: ``export_web``, a static page that samples the ``.tflite`` file
+  in the browser with LiteRT.js (its HTML and JS are in ``web_page/``).
 
 Both exports trace the generator with TensorFlow: they need it installed and
 the TensorFlow Keras backend (a ``.keras`` file saved on any backend loads
@@ -28,14 +30,17 @@ from keras_gan.export.artifacts import (
 from keras_gan.export.sampler import Sampler
 from keras_gan.export.saved_model import export_saved_model
 from keras_gan.export.tflite import ExportReport, export_tflite
+from keras_gan.export.web import WebExport, export_web
 
 __all__ = [
     "ExportReport",
     "Exportable",
     "Sampler",
+    "WebExport",
     "as_sampler",
     "export_saved_model",
     "export_tflite",
+    "export_web",
     "load_exportable",
     "load_generator",
 ]

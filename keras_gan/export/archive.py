@@ -54,7 +54,14 @@ def metadata(exportable, value_range, noise_name):
 
 
 def generator_archive(
-    exportable, value_range, noise, serve_name, *, noise_name, check_labels
+    exportable,
+    value_range,
+    noise,
+    serve_name,
+    *,
+    noise_name,
+    check_labels,
+    batch_size=None,
 ):
     """An ExportArchive with ``serve``, ``sample`` and ``metadata`` endpoints.
 
@@ -73,6 +80,8 @@ def generator_archive(
         check_labels: assert in the graph that labels lie in ``[0,
             num_classes)`` (SavedModel; LiteRT has no assert op, and its
             gather refuses an index out of range itself).
+        batch_size: the latents endpoint's batch, or None for any batch
+            (LiteRT.js in a web page runs static shapes only).
     """
     tf = tensorflow_backend("SavedModel export")
     generator, latent_dim = exportable.generator, exportable.latent_dim
@@ -125,16 +134,21 @@ def generator_archive(
         # Depends on its input, or the converter drops the signature.
         return {"metadata": tf.fill([1 + 0 * version], text)}
 
-    labels = [] if classes is None else [tf.TensorSpec((None,), "int32")]
+    def label_specs(size):
+        return [] if classes is None else [tf.TensorSpec((size,), "int32")]
+
     scalars = [tf.TensorSpec((), "int32")] * 2 + [tf.TensorSpec((), "float32")]
     archive = keras.export.ExportArchive()
     archive.track(generator)
     archive.add_endpoint(
         serve_name or "serving_default",
         serve,
-        input_signature=[tf.TensorSpec((None, latent_dim), "float32"), *labels],
+        input_signature=[
+            tf.TensorSpec((batch_size, latent_dim), "float32"),
+            *label_specs(batch_size),
+        ],
     )
-    archive.add_endpoint("sample", sample, input_signature=[*scalars, *labels])
+    archive.add_endpoint("sample", sample, input_signature=[*scalars, *label_specs(None)])
     archive.add_endpoint(
         "metadata", describe, input_signature=[tf.TensorSpec((), "int32")]
     )

@@ -80,6 +80,8 @@ def load_exportable(model, *, use_ema=False):
             latents are taken to be normal).
         use_ema: the GAN's moving-average generator.
     """
+    if isinstance(model, Exportable):
+        return model
     if isinstance(model, (str, os.PathLike)):
         model = _load_keras(os.fspath(model))
     if isinstance(model, GAN):

@@ -29,7 +29,8 @@ class ExportReport:
     """What an export wrote and how far it is from the Keras generator.
 
     Errors are absolute differences of ``serving_default`` images from the
-    Keras generator's, in its pixel range, over 64 seeded latents.
+    Keras generator's, in its pixel range, over 64 seeded latents (rounded up
+    to whole batches where ``serving_default``'s batch is fixed).
     """
 
     path: str
@@ -46,7 +47,9 @@ class ExportReport:
         )
 
 
-def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=None):
+def export_tflite(
+    model, path, *, quantize="none", use_ema=False, value_range=None, batch_size=None
+):
     """Writes a ``.tflite`` file with ``serving_default``, ``sample``, ``metadata``.
 
     The signatures are those of ``keras_gan.export.archive`` (``labels``
@@ -66,6 +69,9 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
             latents; float32 inputs and outputs).
         use_ema: export the GAN's moving-average generator.
         value_range: as in ``export_saved_model``.
+        batch_size: fixes the batch of ``serving_default`` (LiteRT.js, which
+            runs static shapes only, needs it); None: any batch. ``sample``
+            keeps taking any ``num_samples``.
 
     Returns:
         An ``ExportReport`` with the file's size and its error.
@@ -84,7 +90,7 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
 
     archive = generator_archive(
         exportable, value_range, noise, None, noise_name="hash_noise",
-        check_labels=False,
+        check_labels=False, batch_size=batch_size,
     )  # fmt: skip
     with tempfile.TemporaryDirectory() as staging:
         archive.write_out(staging, verbose=False)
@@ -92,10 +98,10 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
             staging,
             _tflite_signatures(quantize),
             quantize=quantize,
-            calibration=_calibration(exportable),
+            calibration=_calibration(exportable, batch_size or 1),
         )
     litert.check_builtin_ops(content)
-    max_error, mean_error = _tflite_error(content, exportable)
+    max_error, mean_error = _tflite_error(content, exportable, batch_size)
     with atomic_path(path) as temporary:
         with open(temporary, "wb") as file:
             file.write(content)
@@ -111,16 +117,18 @@ def _tflite_signatures(quantize):
     return ("serving_default", "sample", "metadata")
 
 
-def _calibration(exportable):
+def _calibration(exportable, batch_size):
     rng = np.random.default_rng(0)
     for _ in range(_CALIBRATION_LATENTS):
         inputs = {
             "latents": _numpy_latents(
-                rng, exportable.latent_dim, exportable.latent_distribution
+                rng, exportable.latent_dim, exportable.latent_distribution, batch_size
             )
         }
         if exportable.num_classes is not None:
-            inputs["labels"] = rng.integers(0, exportable.num_classes, 1, "int32")
+            inputs["labels"] = rng.integers(
+                0, exportable.num_classes, batch_size, "int32"
+            )
         yield "serving_default", inputs
 
 
@@ -131,19 +139,31 @@ def _numpy_latents(rng, latent_dim, distribution, count=1):
     return rng.standard_normal((count, latent_dim)).astype("float32")
 
 
-def _tflite_error(content, exportable):
+def _tflite_error(content, exportable, batch_size):
     """Max and mean absolute difference of the .tflite from Keras."""
+    batch_size = batch_size or _ERROR_LATENTS
+    count = -(-_ERROR_LATENTS // batch_size) * batch_size  # whole batches
     rng = np.random.default_rng(1)
-    latents = rng.standard_normal((_ERROR_LATENTS, exportable.latent_dim))
+    latents = rng.standard_normal((count, exportable.latent_dim))
     latents = latents.astype("float32")
     labels, inputs = None, keras.ops.convert_to_tensor(latents)
     if exportable.num_classes is not None:
-        labels = rng.integers(0, exportable.num_classes, _ERROR_LATENTS, "int32")
+        labels = rng.integers(0, exportable.num_classes, count, "int32")
         inputs = [inputs, keras.ops.convert_to_tensor(labels)]
     expected = exportable.generator(inputs, training=False)
     expected = keras.ops.convert_to_numpy(expected)
     try:
-        got = litert.generate(litert.load_interpreter(content), latents, labels)
+        interpreter = litert.load_interpreter(content)
+        got = np.concatenate(
+            [
+                litert.generate(
+                    interpreter,
+                    latents[start : start + batch_size],
+                    None if labels is None else labels[start : start + batch_size],
+                )
+                for start in range(0, count, batch_size)
+            ]
+        )
     except (RuntimeError, ValueError) as error:
         raise RuntimeError(
             f"The converted .tflite model does not run in LiteRT ({error}); "
