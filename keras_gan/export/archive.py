@@ -148,7 +148,9 @@ def generator_archive(
             *label_specs(batch_size),
         ],
     )
-    archive.add_endpoint("sample", sample, input_signature=[*scalars, *label_specs(None)])
+    archive.add_endpoint(
+        "sample", sample, input_signature=[*scalars, *label_specs(None)]
+    )
     archive.add_endpoint(
         "metadata", describe, input_signature=[tf.TensorSpec((), "int32")]
     )
