@@ -9,6 +9,7 @@ torch); the numbers differ between backends, the purity does not.
 """
 
 import itertools
+import numbers
 
 import numpy as np
 from keras import ops
@@ -152,7 +153,7 @@ def check_truncation(truncation):
     """``truncation`` as a float; raises unless it lies in (0, 1]."""
     if (
         isinstance(truncation, bool)
-        or not isinstance(truncation, (int, float))
+        or not isinstance(truncation, numbers.Real)
         or not 0.0 < truncation <= 1.0
     ):
         raise ValueError(

@@ -56,13 +56,13 @@ def load_arrays(source, *, split="train", data_dir=None):
 def load_dataset(source, *, split="train", data_dir=None):
     """A ``Dataset``: ``load_arrays``'s images and labels, and the class names.
 
-    Class names are known for image folders with class sub-folders (their
-    names, sorted), tensorflow-datasets sets and ``.npz`` files holding a
-    ``class_names`` array; else None.
+    Class names are known for digits ("0" to "9"), image folders with class
+    sub-folders (their names, sorted), tensorflow-datasets sets and ``.npz``
+    files holding a ``class_names`` array; else None.
     """
     source = os.fspath(source)
     if source == "digits":
-        return Dataset(*_load_digits())
+        return Dataset(*_load_digits(), [str(digit) for digit in range(10)])
     if source.startswith(STACKED_PREFIX):
         return Dataset(*load_stacked_mnist(source[len(STACKED_PREFIX) :], split=split))
     if source.endswith(".npz"):

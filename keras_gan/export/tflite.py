@@ -48,7 +48,14 @@ class ExportReport:
 
 
 def export_tflite(
-    model, path, *, quantize="none", use_ema=False, value_range=None, batch_size=None
+    model,
+    path,
+    *,
+    quantize="none",
+    use_ema=False,
+    value_range=None,
+    batch_size=None,
+    metadata=True,
 ):
     """Writes a ``.tflite`` file with ``serving_default``, ``sample``, ``metadata``.
 
@@ -72,6 +79,9 @@ def export_tflite(
         batch_size: fixes the batch of ``serving_default`` (LiteRT.js, which
             runs static shapes only, needs it); None: any batch. ``sample``
             keeps taking any ``num_samples``.
+        metadata: write the ``metadata`` signature (the generator's facts as
+            a JSON string). LiteRT.js loads no string tensors, so the web
+            export leaves it out and writes them to ``model.json``.
 
     Returns:
         An ``ExportReport`` with the file's size and its error.
@@ -96,7 +106,7 @@ def export_tflite(
         archive.write_out(staging, verbose=False)
         content = litert.convert(
             staging,
-            _tflite_signatures(quantize),
+            _tflite_signatures(quantize, metadata),
             quantize=quantize,
             calibration=_calibration(exportable, batch_size or 1),
         )
@@ -108,13 +118,14 @@ def export_tflite(
     return ExportReport(os.fspath(path), quantize, len(content), max_error, mean_error)
 
 
-def _tflite_signatures(quantize):
+def _tflite_signatures(quantize, metadata):
     # int8 calibration of `sample` would quantize the noise (LOG, COS) and
     # ruin it; left uncalibrated, it keeps float32 copies of all weights and
     # the file outgrows the float32 one. So int8 files are latents-in only.
-    if quantize == "int8":
-        return ("serving_default", "metadata")
-    return ("serving_default", "sample", "metadata")
+    names = ("serving_default",)
+    if quantize != "int8":
+        names += ("sample",)
+    return (*names, "metadata") if metadata else names
 
 
 def _calibration(exportable, batch_size):

@@ -110,6 +110,7 @@ def export_web(model, directory, *, use_ema=False, quantize="none", runtime="aut
             os.path.join(staging, "gan.tflite"),
             quantize=quantize,
             batch_size=BATCH_SIZE,
+            metadata=False,  # a string tensor, which LiteRT.js cannot load
         )
         meta = _metadata(exportable, node_modules)
         with open(os.path.join(staging, "model.json"), "w") as file:

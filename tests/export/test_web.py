@@ -23,7 +23,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import GAN, cli, networks
-from keras_gan.export import hash_noise, litert, web
+from keras_gan.export import Exportable, hash_noise, litert, web
 from keras_gan.utils.atomic import save_model
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -93,12 +93,12 @@ def test_the_tflite_has_a_fixed_batch_and_the_sample_signature(exported):
     runner = interpreter.get_signature_runner("serving_default")
     details = runner.get_input_details()["latents"]
     assert list(details["shape_signature"]) == [web.BATCH_SIZE, LATENT_DIM]
-    pixels = sample_litert.sample(interpreter, 5, 0, None)  # any num_samples
+    pixels, _ = sample_litert.sample(interpreter, 5, 0, None)  # any num_samples
     assert pixels.shape == (5, 8, 8, 1) and pixels.dtype == np.uint8
 
 
 def test_the_cdn_page_links_the_pinned_version(tmp_path):
-    meta = web._metadata(object(), _tiny_generator(), "uniform", None)
+    meta = web._metadata(Exportable(_tiny_generator(), "uniform"), None)
     web._write_page(tmp_path, meta["litertjs"])
     html = (tmp_path / "index.html").read_text()
     imports = json.loads(html.split('type="importmap">')[1].split("</script>")[0])
@@ -112,8 +112,8 @@ def test_the_cdn_page_links_the_pinned_version(tmp_path):
 
 
 def test_class_facts_come_from_the_gan_when_it_has_them():
-    conditional = type("Conditional", (), {"num_classes": 3, "class_names": "abc"})
-    meta = web._metadata(conditional(), _tiny_generator(), "normal", None)
+    conditional = Exportable(_tiny_generator(), "normal", 3, ["a", "b", "c"])
+    meta = web._metadata(conditional, None)
     assert (meta["num_classes"], meta["class_names"]) == (3, ["a", "b", "c"])
 
 
@@ -235,7 +235,7 @@ def _tiles(grid, count, columns):
 
 def _expected_grid(exported, seed):
     interpreter = litert.load_interpreter(str(exported / "gan.tflite"))
-    images = sample_litert.sample(interpreter, GRID, seed, None)
+    images, _ = sample_litert.sample(interpreter, GRID, seed, None)
     return np.repeat(sample_litert.tile(images), 3, axis=-1)
 
 
@@ -276,14 +276,14 @@ def test_truncation_scales_the_latents(browser, exported):
     _set(browser, truncation=0.5)
     grid = _canvas(browser, "grid")
     assert _max_difference(grid, untruncated) > 10
-    # z' = psi * z: serving_default of half the `sample` latents.
+    # The page's psi is the file's: its `sample` signature at truncation 0.5.
     interpreter = litert.load_interpreter(str(exported / "gan.tflite"))
     outputs = interpreter.get_signature_runner("sample")(
-        num_samples=np.array(GRID, "int32"), seed=np.array(4, "int32")
+        num_samples=np.array(GRID, "int32"),
+        seed=np.array(4, "int32"),
+        truncation=np.array(0.5, "float32"),
     )
-    images = litert.generate(interpreter, np.float32(0.5) * outputs["latents"])
-    pixels = sample_litert.to_uint8(images, (-1.0, 1.0))
-    expected = np.repeat(sample_litert.tile(pixels), 3, axis=-1)
+    expected = np.repeat(sample_litert.tile(outputs["images"]), 3, axis=-1)
     assert _max_difference(grid, expected) <= PIXEL_TOLERANCE
 
 
