@@ -10,8 +10,10 @@ reference), or with the Stacked MNIST mode count. A row whose
 than its model is reused, so a long table can be built in several runs.
 
 Rows are named ``DATASET/RECIPE/sSEED/MINUTESm``, optionally with recipe
-arguments: ``mnist/r3gan/s0/15m/gamma=1.0,learning_rate=1e-4``. ``--rows``
-takes row names, or ``table`` for the README's rows.
+arguments: ``mnist/r3gan/s0/15m/gamma=1.0,learning_rate=1e-4``. A row with
+``num_classes=10`` trains a class-conditional GAN on the dataset's labels and
+is also scored by conditional accuracy and intra-class Frechet distance (a
+second table). ``--rows`` takes row names, or ``table`` for the README's rows.
 
     nice -n 5 python tools/reproduce_results.py --data-dir ../shared/data \\
         --rows table --output-dir runs/results --table docs/results.md
@@ -44,6 +46,8 @@ TABLE = [
     "stacked_mnist/r3gan/s0/30m",
     "mnist/paper_mlp/s0/60m",
     "fashion_mnist/r3gan/s0/15m/ema_decay=0.995",
+    "mnist/r3gan/s0/15m/num_classes=10",
+    "fashion_mnist/r3gan/s0/15m/num_classes=10",
 ]
 
 
@@ -91,13 +95,16 @@ def train_row(name, real, run_dir):
     """Trains one row into ``run_dir``; returns its training facts."""
     _, recipe, seed, minutes, overrides = parse_row(name)
     images = real.train[:TRAIN_SIZE]
+    conditional = overrides.get("num_classes") is not None
+    labels = real.train_labels[:TRAIN_SIZE] if conditional else None
     keras.utils.set_random_seed(seed)
     gan = recipes.build(recipe, images.shape[1:], images=images, seed=seed, **overrides)
     budget, wall = CPUBudget(minutes * 60.0), time.time()
     batch_size = recipes.batch_size(recipe)
     training.train(
-        gan, images, output_dir=run_dir, epochs=100_000, batch_size=batch_size,
-        callbacks=[budget], backup_every_steps=None, verbose=2,
+        gan, images, labels=labels, output_dir=run_dir, epochs=100_000,
+        batch_size=batch_size, callbacks=[budget], backup_every_steps=None,
+        verbose=2,
     )  # fmt: skip
     steps = int(gan.generator_optimizer.iterations)
     facts = {
@@ -207,6 +214,34 @@ def _row_line(name, kind, facts, report):
     )
 
 
+def conditional_table_lines(results):
+    """Markdown rows of the conditional generators: is the class asked for seen?"""
+    lines = [
+        "| row | generator | conditional accuracy | of real | intra-class FD "
+        "| / real | FD (class-balanced) | steps/CPU-s |",
+        "|" + "---|" * 8,
+    ]
+    for name, (facts, reports) in results.items():
+        for kind, report in reports.items():
+            if "conditional_accuracy" not in report:
+                continue
+            accuracy, real_accuracy = _value_and_reference(
+                report, "conditional_accuracy"
+            )
+            intra, real_intra = _value_and_reference(report, "intra_class_fid")
+            lines.append(
+                f"| {name} | {kind} | {accuracy:.4f} | "
+                f"{accuracy / real_accuracy:.1%} (real {real_accuracy:.4f}) | "
+                f"{intra:.2f} | {intra / real_intra:.1f}× (real {real_intra:.2f}) | "
+                f"{report['fid']['value']:.2f} | {facts['steps_per_cpu_second']} |"
+            )
+    return lines if len(lines) > 2 else []
+
+
+def _value_and_reference(report, key):
+    return report[key]["value"], report[key]["reference_train_vs_test"]
+
+
 def seed_summary(results):
     """``mean ± std`` of the Frechet distance over the seeds of each row.
 
@@ -251,6 +286,9 @@ def main(argv=None):
         results[name] = run_row(name, args)
         print(f"[{name}] {results[name][0]}", flush=True)
     lines = table_lines(results) + [""] + seed_summary(results)
+    conditional = conditional_table_lines(results)
+    if conditional:
+        lines += ["", *conditional]
     print("\n".join(lines))
     if args.table:
         with open(args.table, "w") as file:

@@ -107,4 +107,5 @@ def test_a_flat_folder_and_digits_say_what_labels_they_have(tmp_path):
     flat = data.load_dataset(str(tmp_path))
     assert flat.labels is None and flat.class_names is None
     digits = data.load_dataset("digits")
-    assert digits.labels.shape == (1797,) and digits.class_names is None
+    assert digits.labels.shape == (1797,)
+    assert digits.class_names == [str(digit) for digit in range(10)]
