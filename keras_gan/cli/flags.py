@@ -1,0 +1,36 @@
+"""Flag types the commands share: counts that refuse what they cannot mean."""
+
+import argparse
+
+
+def integer_at_least(minimum):
+    """An argparse ``type``: an integer >= ``minimum``, or one line that says so.
+
+    An unset flag is ``None``; a ``0`` the user typed is a value, checked like
+    any other, never taken for "unset" and replaced by a default.
+
+    Args:
+        minimum: the smallest value the flag accepts.
+
+    Example:
+    >>> parser.add_argument("--batch-size", type=integer_at_least(1))
+    """
+
+    def integer(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be an integer >= {minimum}. Received: {text}"
+            )
+        return value
+
+    return integer
+
+
+# Counts of things (images, steps, epochs, channels), and intervals in which 0
+# means "never" or a seed.
+POSITIVE = integer_at_least(1)
+NON_NEGATIVE = integer_at_least(0)
