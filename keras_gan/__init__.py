@@ -3,7 +3,9 @@
 The model core sits here: ``GAN`` (``gan.py``, whose ``train_step`` is
 Algorithm 1 of Goodfellow et al. 2014), the objectives (``losses``), the
 penalties, DiffAugment (``augment``), the moving-average generator
-(``ema``) and the noise. Around it, one folder per concept: ``backend``,
+(``ema``), the noise, sampling (``sampling``: labels, truncation,
+interpolation) and what networks' inputs say (``signatures``). Around it,
+one folder per concept: ``backend``,
 ``optimizers``, ``data``, ``networks``, ``training`` (with ``callbacks`` and
 ``recipes``), ``export``, ``evaluation``, ``cli`` and ``utils``. See
 ARCHITECTURE.md at the repository root for the map.

@@ -9,20 +9,16 @@ from keras.saving import deserialize_keras_object as deserialize
 from keras.saving import serialize_keras_object as serialize
 from keras.src.trainers import data_adapters
 
-from keras_gan import backend, ema, losses
+from keras_gan import backend, ema, losses, signatures
 from keras_gan.data import minibatches
-from keras_gan.noise import (
-    check_distribution,
-    sample_latents,
-    training_noise,
-    uniform_stream,
-)
+from keras_gan.noise import check_distribution, training_noise, uniform_stream
 from keras_gan.optimizers.compiling import TwoOptimizers
 from keras_gan.penalties import discriminator_penalty
+from keras_gan.sampling import Sampling
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
+class GAN(backend.StepTrainer, TwoOptimizers, Sampling, keras.Model):
     """A generative adversarial network trained with ``fit``.
 
     Each ``train_step`` is one outer iteration of Algorithm 1 of Goodfellow et
@@ -31,18 +27,31 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
     fresh noise, then one generator update on fresh noise. One dataset batch
     therefore holds k*m images (see ``keras_gan.data.minibatches``).
 
-    The dataset may yield images ``x`` or pairs ``(x, y)`` (labels are
-    ignored). Images must lie in the generator's pixel range (see
-    ``keras_gan.networks``). Calling the model on latents returns images.
+    The dataset may yield images ``x`` or pairs ``(x, y)``. Images must lie
+    in the generator's pixel range (see ``keras_gan.networks``). Calling the
+    model on latents returns images; ``sample``, ``generate`` and
+    ``interpolate`` (``keras_gan.sampling``) draw them from seeds.
+
+    Conditional GANs: networks that take labels make the GAN conditional, a
+    generator with inputs ``[latents, labels]`` and a discriminator with
+    inputs ``[images, labels]`` (e.g. ``networks.dcgan_generator(...,
+    num_classes=10)``). The dataset then yields ``(images, labels)``, labels
+    int class indices; each discriminator update sees its own real minibatch
+    with its labels, and G draws its images for those same labels, so the
+    classes G is asked for follow the training data (as StyleGAN2-ADA draws
+    them from the dataset) and are a function of the data order. The
+    generator's update uses the labels of the last real minibatch. An
+    unconditional GAN ignores labels.
 
     Logged every step: ``d_loss`` and ``g_loss`` (the objectives being
     minimised), ``d_real`` (mean D(x)) and ``d_fake`` (mean D(G(z)) during the
     discriminator updates), and ``d_penalty`` with ``penalties``.
 
     Args:
-        generator: a ``keras.Model`` mapping latents ``(batch, latent_dim)`` to
-            images.
-        discriminator: a ``keras.Model`` mapping images to one logit each.
+        generator: a ``keras.Model`` mapping latents ``(batch, latent_dim)``
+            (and, conditional, int labels ``(batch,)``) to images.
+        discriminator: a ``keras.Model`` mapping images (and, conditional,
+            labels) to one logit each.
         latent_dim: size of z; defaults to the generator's input size.
         discriminator_steps: k, discriminator updates per generator update.
         objective: the adversarial objective, a name in ``losses.LOSSES``
@@ -64,6 +73,11 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
         ema_schedule: ``"ramp"`` (the decay at step t is ``min(ema_decay,
             (1 + t) / (10 + t))``, so the average does not lag early in
             training) or ``"constant"``.
+        num_classes: the classes of a conditional GAN; by default read off the
+            generator's first ``Embedding`` layer. Must be None for networks
+            without labels.
+        class_names: names of the classes (saved with the model), e.g. the
+            sub-folders of an image folder.
         generator_loss: deprecated; ``objective`` with the same name.
 
     Example:
@@ -88,6 +102,8 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
         seed=None,
         ema_decay=None,
         ema_schedule="ramp",
+        num_classes=None,
+        class_names=None,
         generator_loss=None,
         **kwargs,
     ):
@@ -101,9 +117,11 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
         self.latent_distribution = check_distribution(latent_distribution)
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = latent_dim or generator.input_shape[-1]
-        self.image_shape = minibatches.image_shape(
-            generator, discriminator, self.latent_dim
+        self.num_classes = signatures.num_classes(generator, discriminator, num_classes)
+        self.class_names = signatures.class_names(class_names, self.num_classes)
+        self.latent_dim = latent_dim or signatures.first_input_shape(generator)[-1]
+        self.image_shape = signatures.image_shape(
+            generator, discriminator, self.latent_dim, self.num_classes
         )
         self.discriminator_steps = discriminator_steps
         self.seed = seed
@@ -123,31 +141,39 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
         # BackupAndRestore and distribution strategies treat it as a ready model.
         self.built = True
 
-    def call(self, latents, training=False):
-        return self.generator(latents, training=training)
+    @property
+    def conditional(self):
+        """Whether G and D take labels (``num_classes`` is set)."""
+        return self.num_classes is not None
+
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
 
     @property
     def metrics(self):
         return list(self.trackers.values())
 
     def train_step(self, data):
-        real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        real_batches = minibatches.split(
-            real_images, self.discriminator_steps, self.image_shape
-        )
+        real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        k = self.discriminator_steps
+        real_batches = minibatches.split(real_images, k, self.image_shape)
+        label_batches = self._split_labels(labels, real_images)
         step = self.generator_optimizer.iterations
-        # 1. k discriminator updates, each on its own real minibatch and noise.
-        for phase, real_batch in enumerate(real_batches):
-            noise = self._noise(step, phase, ops.shape(real_batch)[0])
+        # 1. k discriminator updates, each on its own real minibatch (with its
+        # labels) and fresh noise.
+        for phase, (real, labels) in enumerate(
+            zip(real_batches, label_batches, strict=True)
+        ):
+            noise = self._noise(step, phase, ops.shape(real)[0])
             draw = uniform_stream(self._noise_seed, step, phase)
-            for name, value in self._discriminator_update(real_batch, noise, draw):
+            for name, value in self._discriminator_update(real, labels, noise, draw):
                 self.trackers[name].update_state(value)
-        # 2. One generator update on fresh noise (relativistic objectives also
-        # compare with the last real minibatch).
+        # 2. One generator update on fresh noise, for the labels of the last
+        # real minibatch (relativistic objectives also compare with it).
         phase = len(real_batches)
-        noise = self._noise(step, phase, ops.shape(real_batch)[0])
+        noise = self._noise(step, phase, ops.shape(real)[0])
         draw = uniform_stream(self._noise_seed, step, phase)
-        g_loss = self._generator_update(noise, real_batch, draw)
+        g_loss = self._generator_update(noise, labels, real, draw)
         self.trackers["g_loss"].update_state(g_loss)
         # 3. Track the generator's moving average.
         if self.ema_generator is not None:
@@ -157,10 +183,35 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
         logs = {name: tracker.result() for name, tracker in self.trackers.items()}
         return backend.worker_logs(logs)
 
-    def _discriminator_update(self, real_images, noise, draw):
+    def _split_labels(self, labels, real_images):
+        """The labels of each of the k real minibatches (None: unconditional)."""
+        k = self.discriminator_steps
+        if not self.conditional:
+            return [None] * k
+        if labels is None:
+            raise ValueError(
+                f"This GAN is conditional (num_classes={self.num_classes}): fit it "
+                "on (images, labels) pairs, e.g. keras_gan.data.from_array(images, "
+                "labels=labels, ...). The dataset yields images alone."
+            )
+        return minibatches.split_labels(labels, k, ops.shape(real_images)[0])
+
+    def _inputs(self, tensor, labels):
+        """A network's inputs: ``tensor``, with its labels when conditional."""
+        return tensor if labels is None else [tensor, labels]
+
+    def _critic(self, labels):
+        """D as a function of images alone, its labels bound (for penalties)."""
+
+        def critic(images, training=True):
+            return self.discriminator(self._inputs(images, labels), training=training)
+
+        return critic
+
+    def _discriminator_update(self, real_images, labels, noise, draw):
         """One D step; returns ``(metric name, value)`` pairs to log."""
         # Outside loss_fn: D's gradients need no record of G's forward pass.
-        fake_images = self.generator(noise, training=True)
+        fake_images = self.generator(self._inputs(noise, labels), training=True)
         fake_images = ops.stop_gradient(ops.cast(fake_images, real_images.dtype))
 
         def loss_fn():
@@ -168,9 +219,9 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
                 self._augment(real_images, draw),
                 self._augment(fake_images, draw),
             )
-            logits = self._discriminate(real, fake)
+            logits = self._discriminate(real, fake, labels)
             penalty = discriminator_penalty(
-                self.penalties, self.discriminator, real, fake,
+                self.penalties, self._critic(labels), real, fake,
                 step=self.discriminator_optimizer.iterations, draw=draw,
             )  # fmt: skip
             loss = self.discriminator_loss_fn(*logits)
@@ -186,27 +237,29 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
     def _augment(self, images, draw):
         return images if self.augmentation is None else self.augmentation(images, draw)
 
-    def _discriminate(self, real_images, fake_images):
+    def _discriminate(self, real_images, fake_images, labels):
+        """D's logits on the real and the fake images (both with ``labels``)."""
         if self._has_batch_norm:
             # Batch statistics must not mix real and fake images.
-            return (
-                self.discriminator(real_images, training=True),
-                self.discriminator(fake_images, training=True),
-            )
+            critic = self._critic(labels)
+            return critic(real_images), critic(fake_images)
         # One pass over both halves is faster and gives the same logits.
         both = ops.concatenate([real_images, fake_images])
-        return tuple(ops.split(self.discriminator(both, training=True), 2))
+        if labels is not None:
+            labels = ops.concatenate([labels, labels])
+        logits = self.discriminator(self._inputs(both, labels), training=True)
+        return tuple(ops.split(logits, 2))
 
-    def _generator_update(self, noise, real_images, draw):
+    def _generator_update(self, noise, labels, real_images, draw):
         needs_real = getattr(self.generator_loss_fn, "needs_real_logits", False)
+        critic = self._critic(labels)
 
         def loss_fn():
-            fake_images = self._augment(self.generator(noise, training=True), draw)
-            fake_logits = self.discriminator(fake_images, training=True)
+            fake = self.generator(self._inputs(noise, labels), training=True)
+            fake_logits = critic(self._augment(fake, draw))
             real_logits = None
             if needs_real:
-                real = self._augment(real_images, draw)
-                real_logits = self.discriminator(real, training=True)
+                real_logits = critic(self._augment(real_images, draw))
             return self.generator_loss_fn(fake_logits, real_logits), None
 
         loss, _ = self._update(self.generator_optimizer, self.generator, loss_fn, "g")
@@ -221,12 +274,6 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
             self.trackers[f"{prefix}_grad_norm"].update_state(norm)
         backend.apply_gradients(optimizer, gradients, variables)
         return loss, aux
-
-    def _noise(self, step, phase, size):
-        return training_noise(
-            self._noise_seed, step, phase, size, self.latent_dim,
-            self.latent_distribution,
-        )  # fmt: skip
 
     def fit(self, x=None, *args, **kwargs):
         """``keras.Model.fit``; ``shuffle`` defaults to False for self-ordered data.
@@ -244,44 +291,11 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
             kwargs["shuffle"] = False
         return super().fit(x, *args, **kwargs)
 
-    def sample(self, num_samples, seed=None, *, use_ema=False, batch_size=1000):
-        """Returns ``num_samples`` generated images as a numpy array.
-
-        Args:
-            num_samples: how many images.
-            seed: int; the same seed gives the same images. None draws one.
-            use_ema: sample ``ema_generator`` (see ``pick_generator``).
-            batch_size: images generated per forward pass.
-        """
-        if seed is None:
-            seed = int(np.random.randint(2**31))
-        latents = sample_latents(
-            num_samples, self.latent_dim, seed, self.latent_distribution
-        )
-        generator = self.pick_generator(use_ema)
-        chunks = [
-            generator(latents[start : start + batch_size], training=False)
-            for start in range(0, num_samples, batch_size)
-        ]
-        return ops.convert_to_numpy(ops.concatenate(chunks, axis=0))
-
-    def pick_generator(self, use_ema=False):
-        """The generator to sample: ``generator``, or with ``use_ema`` its average.
-
-        Sampling, monitoring callbacks, evaluation and export all choose
-        through this method, so they agree on what ``use_ema`` means.
-
-        Args:
-            use_ema: return ``ema_generator`` (needs ``ema_decay``).
-        """
-        if not use_ema:
-            return self.generator
-        if self.ema_generator is None:
-            raise ValueError(
-                "`use_ema=True` needs a moving-average generator, but this GAN was "
-                "built with ema_decay=None. Build it with e.g. ema_decay=0.999."
-            )
-        return self.ema_generator
+    def _noise(self, step, phase, size):
+        return training_noise(
+            self._noise_seed, step, phase, size, self.latent_dim,
+            self.latent_distribution,
+        )  # fmt: skip
 
     def get_config(self):
         return {
@@ -297,6 +311,13 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
             "seed": self.seed,
             "ema_decay": self.ema_decay,
             "ema_schedule": self.ema_schedule,
+            # Only conditional GANs name them: unconditional configs (and so
+            # the identities of their backups) stay what they were.
+            **(
+                {"num_classes": self.num_classes, "class_names": self.class_names}
+                if self.conditional
+                else {}
+            ),
         }
 
     @classmethod

@@ -9,7 +9,9 @@ torch); the numbers differ between backends, the purity does not.
 """
 
 import itertools
+import numbers
 
+import numpy as np
 from keras import ops
 
 from keras_gan import backend
@@ -145,3 +147,80 @@ def uniform_stream(seed, step, phase):
         )
 
     return draw
+
+
+def check_truncation(truncation):
+    """``truncation`` as a float; raises unless it lies in (0, 1]."""
+    if (
+        isinstance(truncation, bool)
+        or not isinstance(truncation, numbers.Real)
+        or not 0.0 < truncation <= 1.0
+    ):
+        raise ValueError(
+            "`truncation` (psi) must be a number in (0, 1]; 1 is no truncation. "
+            f"Received: truncation={truncation!r}"
+        )
+    return float(truncation)
+
+
+def truncate(latents, truncation):
+    """The truncation trick: latents scaled towards their mean, ``psi * z``.
+
+    Trades variety for fidelity (Brock et al. 2019; Karras et al. 2019): the
+    smaller psi, the closer every sample stays to the centre of the latent
+    distribution, where G has seen the most training noise. Done by scaling
+    (StyleGAN's ``w_avg + psi (w - w_avg)``, with the mean 0 of z) rather than
+    by redrawing values beyond a threshold (BigGAN): scaling is one multiply,
+    the same in every runtime (a ``.tflite`` file and a web page included,
+    where a redraw loop has no builtin op), changes samples smoothly as psi
+    moves, and at psi = 1 returns the latents bit for bit. For the uniform
+    prior on [-sqrt 3, sqrt 3] it is exact truncation: ``psi * z`` is uniform
+    on [-psi sqrt 3, psi sqrt 3], the prior cut at psi of its range.
+
+    Args:
+        latents: latents of a zero-mean prior.
+        truncation: psi in (0, 1].
+    """
+    truncation = check_truncation(truncation)
+    if truncation == 1.0:
+        return latents
+    return latents * ops.cast(truncation, latents.dtype)
+
+
+def interpolate(start, end, steps, distribution="normal"):
+    """``steps`` latents from ``start`` to ``end``, both included.
+
+    Spherical (slerp) for the normal prior, whose samples lie near a sphere of
+    radius sqrt(latent_dim): a straight line between two of them passes
+    through the low-density centre (White 2016, "Sampling Generative
+    Networks"). Linear for the uniform prior, whose box a straight line never
+    leaves.
+
+    Args:
+        start: one latent vector ``(latent_dim,)``.
+        end: another.
+        steps: number of points (>= 2).
+        distribution: ``"normal"`` or ``"uniform"``.
+
+    Returns:
+        float32 latents ``(steps, latent_dim)``, a numpy array.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+        raise ValueError(
+            "`steps` must be an integer >= 2 (both ends included). "
+            f"Received: steps={steps!r}"
+        )
+    start = np.asarray(ops.convert_to_numpy(start), "float64").ravel()
+    end = np.asarray(ops.convert_to_numpy(end), "float64").ravel()
+    fractions = np.linspace(0.0, 1.0, steps)[:, None]
+    path = start + fractions * (end - start)
+    if check_distribution(distribution) == "normal":
+        cosine = start @ end / (np.linalg.norm(start) * np.linalg.norm(end))
+        angle = np.arccos(np.clip(cosine, -1.0, 1.0))
+        if angle > 1e-6:  # else the same point twice: the line is the arc
+            path = (
+                np.sin((1.0 - fractions) * angle) * start
+                + np.sin(fractions * angle) * end
+            ) / np.sin(angle)
+    path[0], path[-1] = start, end  # the ends exactly, whatever the rounding
+    return path.astype("float32")

@@ -3,13 +3,16 @@ environment (Keras fixes the backend per process).
 
 Usage: python backend_job.py JOB OUTPUT.npz
 
-- ``parity_non_saturating``, ``parity_penalised``: 2 training steps at k = 2
-  with SGD, from initial weights and injected noise that are the same on every
-  backend; writes the weights (tests/test_other_backends.py compares them
-  across TensorFlow, JAX and torch).
-- ``data_parallel_single``, ``data_parallel``: one SGD step of a GAN on one
-  device, or under ``keras.distribution.DataParallel`` over the devices JAX
-  has (2 CPUs with ``XLA_FLAGS=--xla_force_host_platform_device_count=2``).
+- ``parity_non_saturating``, ``parity_penalised``, ``parity_conditional``: 2
+  training steps at k = 2 with SGD, from initial weights and injected noise
+  that are the same on every backend (the last: a conditional GAN of 3
+  classes with R1, so labels reach G, D and the penalty); writes the weights
+  (tests/test_other_backends.py compares them across TensorFlow, JAX and
+  torch).
+- ``data_parallel_single``, ``data_parallel`` (and their ``_conditional``
+  twins): one SGD step of a GAN on one device, or under
+  ``keras.distribution.DataParallel`` over the devices JAX has (2 CPUs with
+  ``XLA_FLAGS=--xla_force_host_platform_device_count=2``).
 """
 
 import os
@@ -24,7 +27,7 @@ from keras import ops  # noqa: E402
 from keras_gan import data, networks, penalties  # noqa: E402
 from keras_gan.gan import GAN  # noqa: E402
 
-SHAPE, LATENT_DIM, M, K, STEPS = (8, 8, 1), 4, 4, 2, 2
+SHAPE, LATENT_DIM, M, K, STEPS, CLASSES = (8, 8, 1), 4, 4, 2, 2, 3
 
 
 class InjectedNoiseGAN(GAN):
@@ -40,12 +43,13 @@ class InjectedNoiseGAN(GAN):
         return ops.take(ops.convert_to_tensor(self._table), index, axis=0)
 
 
-def _networks():
+def _networks(num_classes=None):
     # No dropout (its masks are backend-specific random numbers); the
     # generator's batch norm, the convolutions and the transposed convolutions
-    # are all compared.
-    generator = networks.dcgan_generator(LATENT_DIM, SHAPE, width=4)
-    discriminator = networks.dcgan_discriminator(SHAPE, width=4, dropout=0.0)
+    # (and the class embedding and projection) are all compared.
+    classes = {"num_classes": num_classes}
+    generator = networks.dcgan_generator(LATENT_DIM, SHAPE, width=4, **classes)
+    discriminator = networks.dcgan_discriminator(SHAPE, width=4, dropout=0.0, **classes)
     rng = np.random.default_rng(0)
     for network in (generator, discriminator):
         for weight in network.weights:
@@ -58,24 +62,30 @@ def _images(count):
     return np.random.default_rng(1).uniform(0, 1, (count, *SHAPE)).astype("float32")
 
 
-def parity(objective, penalty_list):
+def _labels(count):
+    return np.arange(count) % CLASSES
+
+
+def parity(objective, penalty_list, num_classes=None):
     gan = InjectedNoiseGAN(
-        *_networks(), discriminator_steps=K, objective=objective,
+        *_networks(num_classes), discriminator_steps=K, objective=objective,
         penalties=penalty_list, seed=0,
     )  # fmt: skip
     gan.compile(
         generator_optimizer=keras.optimizers.SGD(0.05),
         discriminator_optimizer=keras.optimizers.SGD(0.05),
     )
+    count = STEPS * K * M
+    labels = None if num_classes is None else _labels(count)
     batches = data.from_array(
-        _images(STEPS * K * M), batch_size=M, discriminator_steps=K,
+        _images(count), labels=labels, batch_size=M, discriminator_steps=K,
         value_range=(-1, 1), shuffle=False,
     )  # fmt: skip
     gan.fit(batches, epochs=1, verbose=0)
     return gan
 
 
-def data_parallel(distributed):
+def data_parallel(distributed, num_classes=None):
     if distributed:
         devices = keras.distribution.list_devices()
         assert len(devices) == 2, devices
@@ -83,13 +93,14 @@ def data_parallel(distributed):
             keras.distribution.DataParallel(devices=devices)
         )
     keras.utils.set_random_seed(0)
-    gan = GAN(*_networks(), seed=3)
+    gan = GAN(*_networks(num_classes), seed=3)
     gan.compile(
         generator_optimizer=keras.optimizers.SGD(0.05),
         discriminator_optimizer=keras.optimizers.SGD(0.05),
     )
     images = data.rescale(_images(16), (-1, 1))
-    gan.fit(images, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    labels = None if num_classes is None else _labels(16).astype("int32")
+    gan.fit(images, labels, batch_size=16, epochs=1, shuffle=False, verbose=0)
     return gan
 
 
@@ -98,13 +109,16 @@ JOBS = {
     "parity_penalised": lambda: parity(
         "relativistic", [penalties.R1(1.0), penalties.R2(1.0)]
     ),
+    "parity_conditional": lambda: parity("non_saturating", [penalties.R1(1.0)], 3),
     "data_parallel_single": lambda: data_parallel(False),
     "data_parallel": lambda: data_parallel(True),
+    "data_parallel_single_conditional": lambda: data_parallel(False, CLASSES),
+    "data_parallel_conditional": lambda: data_parallel(True, CLASSES),
 }
 
 
 def main(job, output):
-    generator, discriminator = _networks()
+    generator, discriminator = _networks(CLASSES if "conditional" in job else None)
     initial = generator.get_weights() + discriminator.get_weights()
     gan = JOBS[job]()
     weights = gan.generator.get_weights() + gan.discriminator.get_weights()

@@ -6,7 +6,16 @@ import pathlib
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "keras_gan"
-CORE = ("gan", "losses", "penalties", "augment", "ema", "noise")
+CORE = (
+    "gan",
+    "losses",
+    "penalties",
+    "augment",
+    "ema",
+    "noise",
+    "sampling",
+    "signatures",
+)
 # Higher layers may import lower ones, never the reverse; one layer's folders
 # do not import each other.
 LAYERS = {

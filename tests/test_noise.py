@@ -3,9 +3,12 @@ import pytest
 import tensorflow as tf
 
 from keras_gan.noise import (
+    check_truncation,
+    interpolate,
     sample_latents,
     standard_normal,
     training_noise,
+    truncate,
     uniform_from_bits,
     uniform_stream,
 )
@@ -95,3 +98,34 @@ def test_uniform_latents_are_the_papers_unit_variance_uniform():
     assert np.abs(np.asarray(noise)).max() < bound
     with pytest.raises(ValueError, match="latent_distribution"):
         sample_latents(2, 2, 0, distribution="cauchy")
+
+
+def test_truncation_one_is_the_prior_bit_for_bit_and_smaller_psi_scales():
+    latents = sample_latents(64, 8, seed=3)
+    assert truncate(latents, 1.0) is latents  # not even a multiply by 1.0
+    np.testing.assert_array_equal(
+        np.asarray(truncate(latents, 0.5)), 0.5 * np.asarray(latents)
+    )
+
+
+@pytest.mark.parametrize("psi", [0.0, -0.5, 1.5, "0.7", True, None])
+def test_truncation_outside_zero_one_is_named(psi):
+    with pytest.raises(ValueError, match=r"`truncation` \(psi\) must be .*\(0, 1\]"):
+        check_truncation(psi)
+
+
+def test_normal_interpolation_is_spherical_and_uniform_is_linear():
+    start, end = np.array([3.0, 0.0]), np.array([0.0, 3.0])
+    arc = interpolate(start, end, 5)
+    np.testing.assert_array_equal(arc[0], start)  # both ends exact
+    np.testing.assert_array_equal(arc[-1], end)
+    np.testing.assert_allclose(np.linalg.norm(arc, axis=1), 3.0, rtol=1e-6)
+    np.testing.assert_allclose(arc[2], [3 / np.sqrt(2)] * 2, rtol=1e-6)
+    line = interpolate(start, end, 5, distribution="uniform")
+    np.testing.assert_allclose(line[2], [1.5, 1.5])
+    assert arc.dtype == line.dtype == np.float32
+
+
+def test_interpolation_needs_two_steps():
+    with pytest.raises(ValueError, match=r"`steps` must be an integer >= 2.*=1"):
+        interpolate(np.zeros(2), np.ones(2), 1)

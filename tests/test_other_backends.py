@@ -55,7 +55,9 @@ def _job(job, backend_name, tmp_path, **env):
         return int(arrays["steps"]), float(arrays["moved"]), weights
 
 
-@pytest.mark.parametrize("job", ["parity_non_saturating", "parity_penalised"])
+@pytest.mark.parametrize(
+    "job", ["parity_non_saturating", "parity_penalised", "parity_conditional"]
+)
 def test_two_steps_at_k_2_give_the_same_weights_on_every_backend(job, tmp_path):
     results = {name: _job(job, name, tmp_path) for name in backend.BACKENDS}
     steps, moved, reference = results["tensorflow"]
@@ -69,10 +71,11 @@ def test_two_steps_at_k_2_give_the_same_weights_on_every_backend(job, tmp_path):
             )
 
 
-def test_jax_data_parallel_gives_the_single_device_update(tmp_path):
+@pytest.mark.parametrize("suffix", ["", "_conditional"])
+def test_jax_data_parallel_gives_the_single_device_update(suffix, tmp_path):
     two_cpus = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
-    _, _, single = _job("data_parallel_single", "jax", tmp_path, **two_cpus)
-    steps, moved, parallel = _job("data_parallel", "jax", tmp_path, **two_cpus)
+    _, _, single = _job(f"data_parallel_single{suffix}", "jax", tmp_path, **two_cpus)
+    steps, moved, parallel = _job(f"data_parallel{suffix}", "jax", tmp_path, **two_cpus)
     assert steps == 1 and moved > 1e-3
     for expected, actual in zip(single, parallel, strict=True):
         np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-5)

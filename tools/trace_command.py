@@ -22,7 +22,16 @@ import sys
 import tempfile
 
 # The model core (ARCHITECTURE.md): one concept, whatever the layout.
-CORE = ("gan", "losses", "penalties", "augment", "ema", "noise")
+CORE = (
+    "gan",
+    "losses",
+    "penalties",
+    "augment",
+    "ema",
+    "noise",
+    "sampling",
+    "signatures",
+)
 
 
 def concept_of(module):

@@ -3,7 +3,7 @@
 import json
 import os
 
-from keras_gan.cli.flags import POSITIVE
+from keras_gan.cli.arguments import positive_int
 
 
 def add_parser(subparsers):
@@ -29,7 +29,7 @@ def add_parser(subparsers):
     parser.add_argument("--data-dir", help="tensorflow-datasets data directory")
     parser.add_argument(
         "--num-samples",
-        type=POSITIVE,
+        type=positive_int,
         help="default: 10000 (the paper); Stacked MNIST: 26000 (the literature)",
     )
     parser.add_argument("--seed", type=int, default=0, help="sample seed (default: 0)")
@@ -40,13 +40,23 @@ def add_parser(subparsers):
     parser.add_argument(
         "--ema", action="store_true", help="score a .keras GAN's moving average"
     )
+    parser.add_argument(
+        "--truncation",
+        type=float,
+        default=1.0,
+        help="psi in (0, 1] of the scored samples: lower trades variety (recall) "
+        "for fidelity (precision) (default: 1, none)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args):
     from keras_gan import data, evaluation
 
-    options = dict(use_ema=args.ema, seed=args.seed, output_dir=args.output_dir)
+    options = dict(
+        use_ema=args.ema, seed=args.seed, truncation=args.truncation,
+        output_dir=args.output_dir,
+    )  # fmt: skip
     if args.dataset.startswith(data.STACKED_PREFIX):
         mnist = args.dataset[len(data.STACKED_PREFIX) :]
         report = evaluation.evaluate_stacked_mnist(

@@ -9,7 +9,7 @@ import os
 import sys
 
 from keras_gan import losses, networks
-from keras_gan.cli.flags import NON_NEGATIVE, POSITIVE
+from keras_gan.cli.arguments import non_negative_int, positive_int
 from keras_gan.training import execution, recipes
 
 
@@ -28,17 +28,17 @@ def add_parser(subparsers):
         "name (default: digits)",
     )
     parser.add_argument("--data-dir", help="tensorflow-datasets data directory")
-    parser.add_argument("--epochs", type=POSITIVE, default=50, help="default: 50")
+    parser.add_argument("--epochs", type=positive_int, default=50, help="default: 50")
     parser.add_argument("--output-dir", required=True, help="where results go")
     parser.add_argument(
         "--batch-size",
-        type=POSITIVE,
+        type=positive_int,
         help="m, images per discriminator update (default: the recipe's, 64; "
         "paper_mlp: 100)",
     )
     parser.add_argument(
         "--seed",
-        type=NON_NEGATIVE,
+        type=non_negative_int,
         help="makes the run reproducible (TensorFlow op determinism, torch "
         "deterministic algorithms); a resumed run keeps its backup's seed",
     )
@@ -63,8 +63,14 @@ def _add_model_arguments(parser):
         "R2, Adam beta_1=0 and a ramped EMA (default: dcgan)",
     )
     group.add_argument(
+        "--conditional",
+        action="store_true",
+        help="a class-conditional GAN, trained on the dataset's labels: G(z, y) "
+        "and a projection D(x, y); sample a class with keras-gan sample --label",
+    )
+    group.add_argument(
         "--discriminator-steps",
-        type=POSITIVE,
+        type=positive_int,
         help="k, discriminator updates per generator update (dcgan; default: 1)",
     )
     group.add_argument(
@@ -87,9 +93,13 @@ def _add_network_arguments(group):
         help="reference networks of the dcgan recipe: DCGAN, or the paper's MNIST "
         "MLPs (default: dcgan)",
     )
-    group.add_argument("--latent-dim", type=POSITIVE, help="size of z (default: 100)")
     group.add_argument(
-        "--width", type=POSITIVE, help="DCGAN capacity (default: dcgan 64, r3gan 32)"
+        "--latent-dim", type=positive_int, help="size of z (default: 100)"
+    )
+    group.add_argument(
+        "--width",
+        type=positive_int,
+        help="DCGAN capacity (default: dcgan 64, r3gan 32)",
     )
     group.add_argument(
         "--ema-decay",
@@ -158,18 +168,18 @@ def _add_monitoring_arguments(parser):
     )
     group.add_argument(
         "--log-every-steps",
-        type=POSITIVE,
+        type=positive_int,
         help="also log batch scalars every N steps (default: epoch scalars only)",
     )
     group.add_argument(
         "--samples-every-epochs",
-        type=NON_NEGATIVE,
+        type=non_negative_int,
         default=1,
         help="sample grid every N epochs, 0 for none (default: 1)",
     )
     group.add_argument(
         "--histograms-every-epochs",
-        type=POSITIVE,
+        type=positive_int,
         help="discriminator logit histograms every N epochs (default: off)",
     )
     group.add_argument(
@@ -180,7 +190,7 @@ def _add_monitoring_arguments(parser):
     _add_collapse_arguments(group)
     group.add_argument(
         "--backup-every-steps",
-        type=NON_NEGATIVE,
+        type=non_negative_int,
         default=500,
         help="back up the training state every N steps, 0 for epoch ends only "
         "(default: 500)",
@@ -209,7 +219,7 @@ def run(args):
     # The seed comes first: a resumed run must rebuild its GAN with the
     # backup's seed, the seed of its initial weights, noise and data order.
     seed = training.run_seed(args.output_dir, args.seed)
-    images, _ = data.load_arrays(args.dataset, data_dir=args.data_dir)
+    images, labels, classes = _training_data(args, data)
     if args.seed is not None:
         execution.make_reproducible(seed)
     execution.set_precision(args.precision)
@@ -220,12 +230,13 @@ def run(args):
     with strategy.scope():
         gan = recipes.build(
             args.recipe, images.shape[1:], images=images, seed=seed,
-            **_recipe_arguments(args, batch_size),
+            **classes, **_recipe_arguments(args, batch_size),
         )  # fmt: skip
     output_dir = execution.worker_output_dir(args.output_dir, strategy)
     monitors = callbacks.monitoring_callbacks(
         data.rescale(images, networks.output_range(gan.generator)),
         os.path.join(output_dir, "logs"),
+        real_labels=labels,
         png_dir=os.path.join(output_dir, "samples"),
         csv_path=os.path.join(output_dir, "log.csv"),
         log_every_steps=args.log_every_steps,
@@ -238,6 +249,7 @@ def run(args):
     training.train(
         gan,
         images,
+        labels=labels,
         output_dir=args.output_dir,
         epochs=args.epochs,
         batch_size=batch_size,
@@ -256,3 +268,23 @@ def _check_output_dir(output_dir):
             f"`--output-dir` {output_dir!r} must be a folder (new or existing), "
             f"but {existing!r} is a file. Choose another path."
         )
+
+
+def _training_data(args, data):
+    """``(images, labels, class arguments of the recipe)`` of ``--dataset``.
+
+    Labels only with ``--conditional``, which needs a labelled dataset.
+    """
+    images, labels, names = data.load_dataset(args.dataset, data_dir=args.data_dir)
+    if not args.conditional:
+        return images, None, {}
+    if labels is None:
+        raise ValueError(
+            f"--conditional trains on the dataset's labels, but --dataset "
+            f"{args.dataset!r} has none. Use a labelled dataset (digits, a .npz "
+            "with y_train, a folder of class sub-folders, a tfds set) or drop "
+            "--conditional."
+        )
+    labels = data.check_labels(labels, num_images=len(images), name="dataset labels")
+    count = len(names) if names else data.count_classes(labels)
+    return images, labels, {"num_classes": count, "class_names": names}

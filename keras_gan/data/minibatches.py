@@ -1,4 +1,4 @@
-"""Algorithm 1's real minibatches: their image shape and their split into k.
+"""Algorithm 1's real minibatches: a batch of k*m split into k of m.
 
 Each of the k discriminator updates of Goodfellow et al. (2014), Algorithm 1,
 samples its own minibatch of m examples. ``keras_gan.data`` batches at k*m,
@@ -9,19 +9,6 @@ in one step.
 from keras import ops
 
 from keras_gan import backend
-
-
-def image_shape(generator, discriminator, latent_dim):
-    """The image shape of G's output and D's input; an error if they differ."""
-    produced = tuple(generator.compute_output_shape((None, latent_dim))[1:])
-    expected = tuple(discriminator.input_shape[1:])
-    if produced != expected:
-        raise ValueError(
-            f"The generator produces images of shape {produced}, but the "
-            f"discriminator expects inputs of shape {expected}. Build both networks "
-            "for the same image shape."
-        )
-    return expected
 
 
 def split(real_images, discriminator_steps, image_shape):
@@ -51,6 +38,33 @@ def split(real_images, discriminator_steps, image_shape):
     elif batch_size % k:
         raise ValueError(_indivisible_message(batch_size, k))
     parts = ops.reshape(real_images, (k, batch_size // k, *image_shape))
+    return [parts[index] for index in range(k)]
+
+
+def split_labels(labels, discriminator_steps, batch_size):
+    """Splits the k*m labels of a batch into k minibatches of m, as ``split``.
+
+    Args:
+        labels: int labels ``(k*m,)``, one per image of the batch.
+        discriminator_steps: k.
+        batch_size: the number of images in the batch (k*m), to check against.
+
+    Returns:
+        A list of k int32 tensors ``(m,)``.
+    """
+    if len(labels.shape) != 1:
+        raise ValueError(
+            "Labels must be one integer class index per image, shape (batch,); "
+            f"received a batch of labels of shape {tuple(labels.shape)}."
+        )
+    known = labels.shape[0], batch_size
+    if all(isinstance(size, int) for size in known) and known[0] != known[1]:
+        raise ValueError(
+            f"A batch holds {known[1]} images but {known[0]} labels; give one label "
+            "per image."
+        )
+    k = discriminator_steps
+    parts = ops.reshape(ops.cast(labels, "int32"), (k, -1))
     return [parts[index] for index in range(k)]
 
 

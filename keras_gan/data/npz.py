@@ -29,4 +29,8 @@ def load_npz(path, split):
             )
         images = to_unit_range(archive[key], f"{path}:{key}")
         labels = archive.get(f"y_{split}")
-    return images, None if labels is None else labels.astype("int64").ravel()
+        names = archive.get("class_names")
+    labels = None if labels is None else labels.ravel()
+    if labels is not None and labels.dtype.kind in "iu":
+        labels = labels.astype("int64")  # others fail the labels' own check
+    return images, labels, None if names is None else [str(n) for n in names]

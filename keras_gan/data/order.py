@@ -38,17 +38,30 @@ def epoch_order(count, seed, epoch):
     return tf.random.experimental.stateless_shuffle(tf.range(count), key)
 
 
-def epoch_of(pixels, step_batch, seed, epoch):
-    """The batches of one epoch of ``pixels`` (a tensor), remainder dropped."""
+def epoch_of(examples, step_batch, seed, epoch):
+    """The batches of one epoch of ``examples``, remainder dropped.
+
+    ``examples`` is a tensor of images, or a tuple ``(images, labels)`` of
+    tensors whose rows are gathered together.
+    """
     tf = _tf()
-    count = pixels.shape[0]
+    count = tf.nest.flatten(examples)[0].shape[0]
     batches = count // step_batch
     order = epoch_order(count, seed, epoch)[: batches * step_batch]
     indices = tf.data.Dataset.from_tensor_slices(tf.reshape(order, (batches, -1)))
-    return indices.map(lambda index: tf.gather(pixels, index))
+    return indices.map(
+        lambda index: tf.nest.map_structure(lambda t: tf.gather(t, index), examples)
+    )
 
 
-def epoch_batches(images, *, step_batch_size, seed, start_epoch, end_epoch, skip=0):
+def examples_of(images, labels=None):
+    """What a batch holds: images, or ``(images, labels)`` when labelled."""
+    return images if labels is None else (images, labels)
+
+
+def epoch_batches(
+    images, *, step_batch_size, seed, start_epoch, end_epoch, skip=0, labels=None
+):
     """Batches of epochs ``start_epoch .. end_epoch - 1``, skipping the first ``skip``.
 
     The batches ``from_array(..., seed=seed)`` yields in those epochs, so an
@@ -63,17 +76,19 @@ def epoch_batches(images, *, step_batch_size, seed, start_epoch, end_epoch, skip
         start_epoch: first epoch (0-based).
         end_epoch: one past the last epoch.
         skip: batches of ``start_epoch`` already trained on.
+        labels: int labels of the images, batched beside them; None: images
+            alone.
     """
     check_step_batch(len(images), step_batch_size, 1)
     if not uses_tf_data():
         return EpochBatches(
-            images, step_batch_size, seed, start_epoch=start_epoch,
+            images, step_batch_size, seed, labels=labels, start_epoch=start_epoch,
             end_epoch=end_epoch, skip=skip,
         )  # fmt: skip
     tf = _tf()
-    pixels = tf.constant(images)
+    examples = tf.nest.map_structure(tf.constant, examples_of(images, labels))
     dataset = tf.data.Dataset.range(start_epoch, end_epoch).flat_map(
-        lambda epoch: epoch_of(pixels, step_batch_size, seed, epoch)
+        lambda epoch: epoch_of(examples, step_batch_size, seed, epoch)
     )
     return dataset.skip(skip).prefetch(tf.data.AUTOTUNE)
 
@@ -94,6 +109,8 @@ class EpochBatches(keras.utils.PyDataset):
         images: array (N, H, W, C), already in the generator's pixel range.
         step_batch_size: images per training step (k*m).
         seed: the data-order seed.
+        labels: int labels of the images; batches are then ``(images,
+            labels)``.
         shuffle: False keeps the array's order every epoch.
         start_epoch: the epoch of the first batch.
         end_epoch: with ``skip``, the epoch after the (only) one to finish.
@@ -102,8 +119,8 @@ class EpochBatches(keras.utils.PyDataset):
     """
 
     def __init__(
-        self, images, step_batch_size, seed, *, shuffle=True, start_epoch=0,
-        end_epoch=None, skip=0,
+        self, images, step_batch_size, seed, *, labels=None, shuffle=True,
+        start_epoch=0, end_epoch=None, skip=0,
     ):  # fmt: skip
         super().__init__()
         if skip and end_epoch != start_epoch + 1:
@@ -112,7 +129,8 @@ class EpochBatches(keras.utils.PyDataset):
                 f"`start_epoch` + 1. Received: start_epoch={start_epoch}, "
                 f"end_epoch={end_epoch}, skip={skip}"
             )
-        self.images, self.step_batch_size = images, step_batch_size
+        self.images, self.labels = images, labels
+        self.step_batch_size = step_batch_size
         self.seed, self.shuffle = seed, shuffle
         self.start_epoch, self.skip = start_epoch, skip
         self.epoch, self._next_epoch, self._order = start_epoch, start_epoch, None
@@ -132,7 +150,10 @@ class EpochBatches(keras.utils.PyDataset):
             order = epoch_order(count, self.seed, self.epoch)
             self._order = order if self.shuffle else np.arange(count)
         start = (self._skipped() + served) * self.step_batch_size
-        return self.images[self._order[start : start + self.step_batch_size]]
+        rows = self._order[start : start + self.step_batch_size]
+        if self.labels is None:
+            return self.images[rows]
+        return self.images[rows], self.labels[rows]
 
     def on_epoch_begin(self):
         self.epoch, self._order, self._served = self._next_epoch, None, 0

@@ -15,8 +15,9 @@ and what ``tf.distribute`` splits); on JAX and torch as ``EpochBatches``, a
 import numpy as np
 
 from keras_gan.data.checks import as_nhwc, check_images
+from keras_gan.data.labels import check_labels
 from keras_gan.data.minibatches import check_step_batch
-from keras_gan.data.order import EpochBatches, epoch_of, uses_tf_data
+from keras_gan.data.order import EpochBatches, epoch_of, examples_of, uses_tf_data
 from keras_gan.data.sources import load_arrays
 
 
@@ -24,6 +25,7 @@ def from_array(
     images,
     *,
     batch_size,
+    labels=None,
     discriminator_steps=1,
     value_range=(0.0, 1.0),
     shuffle=True,
@@ -41,6 +43,8 @@ def from_array(
     Args:
         images: array (N, H, W, C) (or (N, H, W)) with finite values in [0, 1].
         batch_size: m, images per discriminator update.
+        labels: one int class index per image, for a conditional GAN: each
+            element is then ``(images, labels)``, the labels of its images.
         discriminator_steps: k, discriminator updates per generator update.
         value_range: pixel range of the generator, e.g. ``(-1, 1)`` for tanh;
             see ``keras_gan.networks.output_range``.
@@ -52,23 +56,26 @@ def from_array(
     >>> dataset = from_array(images, batch_size=64, value_range=(-1, 1))
     """
     images = check_images(as_nhwc(np.asarray(images, dtype="float32")))
+    if labels is not None:
+        labels = check_labels(labels, num_images=len(images))
     step_batch = check_step_batch(len(images), batch_size, discriminator_steps)
     images = rescale(images, value_range)
     seed = int(np.random.randint(2**31)) if seed is None else seed
     if not uses_tf_data():
-        return EpochBatches(images, step_batch, seed, shuffle=shuffle)
+        return EpochBatches(images, step_batch, seed, labels=labels, shuffle=shuffle)
     import tensorflow as tf  # the TensorFlow backend's pipelines only
 
+    examples = examples_of(images, labels)
     if not shuffle:
-        dataset = tf.data.Dataset.from_tensor_slices(images).cache()
+        dataset = tf.data.Dataset.from_tensor_slices(examples).cache()
         return dataset.batch(step_batch, drop_remainder=True).prefetch(2)
     # Counts the passes over the dataset: each `iter()` (one per epoch of
     # `fit`) runs `next_epoch` again and takes the next epoch's order.
     passes = tf.Variable(0, dtype="int64", trainable=False, name="epochs_started")
-    pixels = tf.constant(images)
+    tensors = tf.nest.map_structure(tf.constant, examples)
 
     def next_epoch(_):
-        return epoch_of(pixels, step_batch, seed, passes.assign_add(1) - 1)
+        return epoch_of(tensors, step_batch, seed, passes.assign_add(1) - 1)
 
     dataset = tf.data.Dataset.range(1).flat_map(next_epoch)
     dataset = dataset.apply(
@@ -83,7 +90,14 @@ def rescale(images, value_range):
     return images * np.float32(high - low) + np.float32(low)
 
 
-def make_dataset(source, *, split="train", data_dir=None, **kwargs):
-    """``from_array(load_arrays(source, split=split)[0], **kwargs)``."""
-    images, _ = load_arrays(source, split=split, data_dir=data_dir)
-    return from_array(images, **kwargs)
+def make_dataset(source, *, split="train", data_dir=None, labels=False, **kwargs):
+    """``from_array`` of ``load_arrays(source, split=split)``.
+
+    Args:
+        labels: batch the source's labels beside the images (for a
+            conditional GAN); an error if the source has none.
+    """
+    images, source_labels = load_arrays(source, split=split, data_dir=data_dir)
+    if labels and source_labels is None:
+        raise ValueError(f"`dataset` {source!r} has no labels to batch.")
+    return from_array(images, labels=source_labels if labels else None, **kwargs)

@@ -13,6 +13,7 @@ a tensorflow-datasets name. Only the last needs TensorFlow.
 
 import os
 import socket
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,8 +26,18 @@ from keras_gan.utils.requirements import import_optional, import_tensorflow
 _TFDS_HOST = ("storage.googleapis.com", 443)
 
 
+class Dataset(NamedTuple):
+    """A loaded source: images, their labels and the classes' names."""
+
+    images: np.ndarray
+    labels: np.ndarray | None = None
+    class_names: list | None = None
+
+
 def load_arrays(source, *, split="train", data_dir=None):
     """Loads ``(images, labels)`` from a named or local source.
+
+    ``load_dataset`` gives the class names too.
 
     Args:
         source: ``"digits"``, a path to a ``.npz`` file or an image folder, or
@@ -38,21 +49,32 @@ def load_arrays(source, *, split="train", data_dir=None):
     Returns:
         float32 images (N, H, W, C) in [0, 1], and int64 labels or None.
     """
+    images, labels, _ = load_dataset(source, split=split, data_dir=data_dir)
+    return images, labels
+
+
+def load_dataset(source, *, split="train", data_dir=None):
+    """A ``Dataset``: ``load_arrays``'s images and labels, and the class names.
+
+    Class names are known for digits ("0" to "9"), image folders with class
+    sub-folders (their names, sorted), tensorflow-datasets sets and ``.npz``
+    files holding a ``class_names`` array; else None.
+    """
     source = os.fspath(source)
     if source == "digits":
-        return _load_digits()
+        return Dataset(*_load_digits(), [str(digit) for digit in range(10)])
     if source.startswith(STACKED_PREFIX):
-        return load_stacked_mnist(source[len(STACKED_PREFIX) :], split=split)
+        return Dataset(*load_stacked_mnist(source[len(STACKED_PREFIX) :], split=split))
     if source.endswith(".npz"):
-        return load_npz(source, split)
+        return Dataset(*load_npz(source, split))
     if os.path.isdir(source):
-        return load_folder(source), None
+        return Dataset(*load_folder(source))
     if os.sep in source or os.path.exists(source):
         raise ValueError(
             f"`dataset` {source!r} is not a .npz file or a folder of images, or "
             "does not exist."
         )
-    return _load_tfds(source, split, data_dir)
+    return Dataset(*_load_tfds(source, split, data_dir))
 
 
 def _load_digits():
@@ -101,7 +123,9 @@ def _load_tfds(name, split, data_dir):
     batches = list(tfds.as_numpy(dataset.batch(4096)))
     images = np.concatenate([images for images, _ in batches])
     labels = np.concatenate([labels for _, labels in batches])
-    return to_unit_range(images), labels.astype("int64")
+    label = builder.info.features[builder.info.supervised_keys[1]]
+    names = list(getattr(label, "names", None) or []) or None
+    return to_unit_range(images), labels.astype("int64"), names
 
 
 def _can_reach(address, timeout=3.0):

@@ -24,7 +24,7 @@ def load_stacked_mnist(path, *, split="train", seed=0):
     Returns:
         float32 images (N, 28, 28, 3) in [0, 1] and int64 labels 0..999.
     """
-    digits, labels = load_npz(path, split)
+    digits, labels, _ = load_npz(path, split)
     if labels is None or digits.shape[-1] != 1:
         raise ValueError(
             f"`dataset` {STACKED_PREFIX}{path} needs a one-channel MNIST .npz with "

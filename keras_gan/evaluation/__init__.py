@@ -30,7 +30,7 @@ from keras_gan.evaluation.parzen import parzen_log_likelihood
 from keras_gan.evaluation.report import evaluate, format_summary
 from keras_gan.evaluation.splits import RealData, load_real
 from keras_gan.evaluation.stacked import evaluate_stacked, evaluate_stacked_mnist
-from keras_gan.export.sampler import Sampler, as_sampler
+from keras_gan.export import Sampler, as_sampler
 
 __all__ = [
     "RealData",

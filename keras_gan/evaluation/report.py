@@ -15,9 +15,9 @@ import time
 
 import numpy as np
 
-from keras_gan.evaluation import figures, judge, metrics, parzen
+from keras_gan.evaluation import conditional, figures, judge, metrics, parzen
 from keras_gan.evaluation.memorisation import memorisation_report
-from keras_gan.export.sampler import as_sampler
+from keras_gan.export import as_sampler
 from keras_gan.utils.atomic import atomic_path
 
 KID_SUBSETS, KID_SUBSET_SIZE, PR_NEIGHBOURS = 100, 1000, 3
@@ -30,6 +30,7 @@ def evaluate(
     use_ema=False,
     num_samples=10_000,
     seed=0,
+    truncation=1.0,
     output_dir=None,
     save_samples=None,
     cache_dir=None,
@@ -39,11 +40,13 @@ def evaluate(
 
     Args:
         model: a ``keras_gan.GAN``, a generator, a ``.keras`` path, a
-            SavedModel folder or a ``Sampler`` (see ``keras_gan.sampling``).
+            SavedModel folder or a ``Sampler`` (see ``keras_gan.export``).
         real: a ``RealData`` tuple (see ``load_real``).
         use_ema: score a GAN's moving-average generator.
         num_samples: generated images scored (the paper: 10,000).
         seed: seed of the samples (``GAN.sample(num_samples, seed=seed)``).
+        truncation: psi of the samples (``keras_gan.noise.truncate``): below
+            1 it trades variety (recall) for fidelity (precision).
         output_dir: if set, ``report.json``, ``figure2.png`` and
             ``figure3.png`` are written there.
         save_samples: if set, an ``.npz`` path for the scored samples (``x``,
@@ -51,12 +54,18 @@ def evaluate(
         cache_dir: judge cache; see ``judge.load_judge``.
         verbose: 1 prints progress.
 
+    A conditional generator is scored on a class-balanced sample, with
+    ``conditional_accuracy`` and ``intra_class_fid`` besides
+    (``keras_gan.evaluation.conditional``), and its Figure 2 has one row per
+    class.
+
     Returns:
         The report dict.
     """
     sampler = as_sampler(model, use_ema=use_ema)
     start = time.time()
-    samples = sampler.sample(num_samples, seed)
+    labels = sampler.sample_labels(num_samples)  # class-balanced; None: unconditional
+    samples = sampler.sample(num_samples, seed, labels=labels, truncation=truncation)
     if samples.shape[1:] != real.test.shape[1:]:
         raise ValueError(
             f"The model generates images of shape {samples.shape[1:]} but the "
@@ -68,7 +77,7 @@ def evaluate(
                 np.savez(file, x=samples)
     reference = real.train[:num_samples]
     report = _parzen_entries(samples, reference, real, verbose)
-    report.update(_judge_entries(samples, reference, real, cache_dir, verbose))
+    report.update(_judge_entries(samples, reference, real, cache_dir, verbose, labels))
     memorisation = memorisation_report(samples, real.train, real.test)
     report["nearest_train_distance_median"] = _entry(
         memorisation["samples"]["median"], memorisation["test"]["median"]
@@ -77,9 +86,10 @@ def evaluate(
         memorisation["samples"]["percentile_1"], memorisation["test"]["percentile_1"]
     )
     report["settings"] = _settings(num_samples, seed, real, report.pop("_judge"))
+    report["settings"]["truncation"] = truncation
     report["settings"]["seconds"] = round(time.time() - start, 1)
     if output_dir:
-        _write_outputs(output_dir, report, sampler, samples, real.train, seed)
+        _write_outputs(output_dir, report, sampler, (samples, labels), real, seed)
     return report
 
 
@@ -108,13 +118,21 @@ def _parzen_entries(samples, reference, real, verbose):
     return entries
 
 
-def _judge_entries(samples, reference, real, cache_dir, verbose):
+def _judge_entries(samples, reference, real, cache_dir, verbose, labels=None):
     classifier = judge.load_judge(
         real.train, real.train_labels, cache_dir=cache_dir, verbose=verbose
     )
-    fake_features, fake_p = judge.judge_outputs(classifier, samples)
-    train_features, train_p = judge.judge_outputs(classifier, reference)
-    test_features, test_p = judge.judge_outputs(classifier, real.test)
+    outputs = {
+        name: judge.judge_outputs(classifier, images)
+        for name, images in (
+            ("samples", samples), ("reference", reference), ("test", real.test)
+        )
+    }  # fmt: skip
+    (fake_features, fake_p), (train_features, train_p) = (
+        outputs["samples"],
+        outputs["reference"],
+    )
+    test_features, test_p = outputs["test"]
     test_histogram = metrics.class_histogram(test_p)
     entries = {"_judge": {"key": judge.dataset_key(real.train, real.train_labels)}}
     if real.test_labels is not None:
@@ -128,6 +146,17 @@ def _judge_entries(samples, reference, real, cache_dir, verbose):
         for metric, value in scores.items():
             entries.setdefault(metric, {})[name] = value
     entries["class_histogram"]["test"] = [float(share) for share in test_histogram]
+    if labels is not None:
+        if real.test_labels is None:
+            raise ValueError(
+                "A conditional generator is scored per class, but the dataset's "
+                "test images have no labels."
+            )
+        entries.update(
+            conditional.conditional_entries(
+                outputs, labels, real.train_labels[: len(reference)], real.test_labels
+            )
+        )
     return entries
 
 
@@ -177,11 +206,16 @@ def _settings(num_samples, seed, real, judge_facts):
     }
 
 
-def _write_outputs(output_dir, report, sampler, samples, train, seed):
+def _write_outputs(output_dir, report, sampler, samples_and_labels, real, seed):
     os.makedirs(output_dir, exist_ok=True)
-    figures.nearest_neighbour_figure(
-        os.path.join(output_dir, "figure2.png"), samples, train
-    )
+    samples, labels = samples_and_labels
+    figure2 = os.path.join(output_dir, "figure2.png")
+    if labels is None:
+        figures.nearest_neighbour_figure(figure2, samples, real.train)
+    else:
+        figures.class_nearest_neighbour_figure(
+            figure2, samples, labels, real.train, real.train_labels
+        )
     figures.interpolation_figure(
         os.path.join(output_dir, "figure3.png"), sampler, seed=seed
     )
@@ -202,8 +236,16 @@ def format_summary(report):
         )
     histogram = " ".join(f"{share:.3f}" for share in report["class_histogram"]["value"])
     lines.append(f"class histogram (generated): {histogram}")
+    if "conditional_accuracy_per_class" in report:
+        per_class = report["conditional_accuracy_per_class"]["value"]
+        lines.append(
+            "conditional accuracy per class: "
+            + " ".join("-" if a is None else f"{a:.3f}" for a in per_class)
+        )
     return "\n".join(lines)
 
 
 def _number(value):
+    if value is None:
+        return "-"
     return str(value) if isinstance(value, int) else f"{value:.4g}"

@@ -16,7 +16,7 @@ import scipy.special
 
 from keras_gan import data
 from keras_gan.evaluation import judge
-from keras_gan.export.sampler import as_sampler
+from keras_gan.export import as_sampler
 from keras_gan.utils.atomic import atomic_path
 
 NUM_MODES = 1000
@@ -54,19 +54,21 @@ def evaluate_stacked(
     *,
     num_samples=NUM_SAMPLES,
     seed=0,
+    truncation=1.0,
     cache_dir=None,
     verbose=1,
 ):
     """Modes covered and KL of a sampler's images beside real Stacked MNIST's.
 
     Args:
-        sampler: a ``keras_gan.sampling.Sampler`` of (28, 28, 3) images.
+        sampler: a ``keras_gan.export.Sampler`` of (28, 28, 3) images.
         mnist_train: MNIST training digits (N, 28, 28, 1) in [0, 1], which
             train (or fetch from the cache) the judge.
         mnist_labels: their labels.
         reference: real Stacked MNIST images, the reference row.
         num_samples: samples classified (the literature: 26,000).
         seed: sample seed.
+        truncation: psi of the samples (``keras_gan.noise.truncate``).
         cache_dir: judge cache; see ``judge.load_judge``.
         verbose: 1 prints progress.
 
@@ -77,7 +79,9 @@ def evaluate_stacked(
         mnist_train, mnist_labels, cache_dir=cache_dir, verbose=verbose
     )
     generated = mode_report(
-        stacked_modes(classifier, sampler.sample(num_samples, seed))
+        stacked_modes(
+            classifier, sampler.sample(num_samples, seed, truncation=truncation)
+        )
     )
     real = mode_report(stacked_modes(classifier, reference[:num_samples]))
     return {
@@ -87,16 +91,17 @@ def evaluate_stacked(
 
 
 def evaluate_stacked_mnist(
-    model, mnist_path, *, num_samples=NUM_SAMPLES, seed=0, use_ema=False,
-    output_dir=None, cache_dir=None, verbose=1,
+    model, mnist_path, *, num_samples=NUM_SAMPLES, seed=0, truncation=1.0,
+    use_ema=False, output_dir=None, cache_dir=None, verbose=1,
 ):  # fmt: skip
     """``keras-gan evaluate --dataset stacked_mnist:PATH``: the mode report.
 
     Args:
-        model: anything ``keras_gan.sampling.as_sampler`` takes.
+        model: anything ``keras_gan.export.as_sampler`` takes.
         mnist_path: the MNIST ``.npz`` the Stacked MNIST set was built from.
         num_samples: samples classified.
         seed: sample seed.
+        truncation: psi of the samples.
         use_ema: score a GAN's moving-average generator.
         output_dir: if set, ``report.json`` is written there.
         cache_dir: judge cache.
@@ -108,9 +113,11 @@ def evaluate_stacked_mnist(
     stacked, _ = data.load_stacked_mnist(mnist_path, split="train")
     report = evaluate_stacked(
         as_sampler(model, use_ema=use_ema), mnist, labels, stacked,
-        num_samples=num_samples, seed=seed, cache_dir=cache_dir, verbose=verbose,
+        num_samples=num_samples, seed=seed, truncation=truncation,
+        cache_dir=cache_dir, verbose=verbose,
     )  # fmt: skip
     report["settings"] = {"num_samples": num_samples, "seed": seed,
+                          "truncation": truncation,
                           "reference": f"{min(num_samples, len(stacked))} real "
                           "Stacked MNIST training images"}  # fmt: skip
     if output_dir:

@@ -8,6 +8,7 @@ Conversion needs TensorFlow; running a ``.tflite`` file needs ``ai-edge-litert``
 only.
 """
 
+import json
 import re
 import warnings
 
@@ -129,35 +130,97 @@ def load_interpreter(model):
         ) from error
 
 
-def generate(interpreter, latents):
-    """Runs the ``serving_default`` signature: float32 latents -> images."""
+def generate(interpreter, latents, labels=None):
+    """Runs ``serving_default``: float32 latents (and int labels) -> images."""
     runner = interpreter.get_signature_runner("serving_default")
-    (name,) = runner.get_input_details()
-    return runner(**{name: np.asarray(latents, "float32")})["images"]
+    names = runner.get_input_details()
+    feed = {"latents": np.asarray(latents, "float32")}
+    if "labels" in names:
+        feed["labels"] = _labels(labels, len(feed["latents"]))
+    elif labels is not None:
+        raise ValueError("`labels` were given, but this .tflite file takes none.")
+    if "latents" not in names:  # files from before the inputs were named
+        (name,) = names
+        feed = {name: feed["latents"]}
+    return runner(**feed)["images"]
 
 
-def sample(interpreter, num_samples, seed):
+def sample(interpreter, num_samples, seed, truncation=1.0, labels=None):
     """``(uint8 images, latents)`` for ``seed``, as ``sample_litert.py`` draws them.
 
-    Runs the ``sample`` signature when the file has one. Otherwise (int8
-    files) the latents are ``numpy.random.default_rng(seed).standard_normal``
-    and pixels map from [-1, 1] if any is negative, else from [0, 1].
+    Runs the ``sample`` signature when the file has one (``truncation`` and,
+    for a conditional generator, ``labels`` among its inputs). Otherwise
+    (int8 files) the latents are ``numpy.random.default_rng(seed).standard_normal``
+    (or uniform, by the file's metadata), scaled by ``truncation``, and the
+    pixels map from the recorded range, or from [-1, 1] if any is negative,
+    else from [0, 1].
     """
-    if "sample" in interpreter.get_signature_list():
-        outputs = interpreter.get_signature_runner("sample")(
-            num_samples=np.array(num_samples, "int32"), seed=np.array(seed, "int32")
-        )
+    signatures = interpreter.get_signature_list()
+    if "sample" in signatures:
+        runner = interpreter.get_signature_runner("sample")
+        names = runner.get_input_details()
+        feed = {
+            "num_samples": np.array(num_samples, "int32"),
+            "seed": np.array(seed, "int32"),
+        }
+        if "truncation" in names:
+            feed["truncation"] = np.array(truncation, "float32")
+        elif truncation != 1.0:
+            raise ValueError(
+                "This .tflite file was exported before truncation; export it "
+                "again to sample it with `truncation`."
+            )
+        if "labels" in names:
+            feed["labels"] = _labels(labels, num_samples)
+        outputs = runner(**feed)
         return outputs["images"], outputs["latents"]
-    if "serving_default" not in interpreter.get_signature_list():
+    if "serving_default" not in signatures:
         raise ValueError(
             "This .tflite file has neither a `sample` nor a `serving_default` "
-            f"signature, only {sorted(interpreter.get_signature_list())}. Export it "
+            f"signature, only {sorted(signatures)}. Export it "
             "with keras_gan.export.export_tflite."
         )
-    runner = interpreter.get_signature_runner("serving_default")
-    latent_dim = next(iter(runner.get_input_details().values()))["shape"][-1]
+    meta = metadata(interpreter) or {}
+    latent_dim = latent_size(interpreter)
     rng = np.random.default_rng(seed)
-    latents = rng.standard_normal((num_samples, latent_dim)).astype("float32")
-    generated = generate(interpreter, latents)
-    value_range = (-1.0, 1.0) if generated.min() < 0 else (0.0, 1.0)
-    return images.to_uint8(generated, value_range), latents
+    if meta.get("latent_distribution") == "uniform":
+        latents = rng.uniform(-(3.0**0.5), 3.0**0.5, (num_samples, latent_dim))
+    else:
+        latents = rng.standard_normal((num_samples, latent_dim))
+    latents = (latents * truncation).astype("float32")
+    generated = generate(interpreter, latents, labels)
+    value_range = meta.get("value_range")
+    if value_range is None:
+        value_range = (-1.0, 1.0) if generated.min() < 0 else (0.0, 1.0)
+    return images.to_uint8(generated, tuple(value_range)), latents
+
+
+def latent_size(interpreter):
+    """The size of ``serving_default``'s latents."""
+    inputs = interpreter.get_signature_runner("serving_default").get_input_details()
+    latents = inputs["latents"] if "latents" in inputs else next(iter(inputs.values()))
+    return int(latents["shape"][-1])
+
+
+def metadata(interpreter):
+    """The file's ``metadata`` signature as a dict; None for files without one.
+
+    Holds ``latent_dim``, ``latent_distribution``, ``value_range``,
+    ``image_shape``, ``num_classes`` and ``class_names`` (see
+    ``keras_gan.export.archive``).
+    """
+    if "metadata" not in interpreter.get_signature_list():
+        return None
+    runner = interpreter.get_signature_runner("metadata")
+    (text,) = runner(version=np.array(0, "int32"))["metadata"]
+    return json.loads(text.decode() if isinstance(text, bytes) else text)
+
+
+def _labels(labels, count):
+    if labels is None:
+        raise ValueError(
+            "This .tflite generator is conditional: pass `labels`, one int class "
+            "index per sample."
+        )
+    labels = np.broadcast_to(np.asarray(labels), (count,))
+    return np.ascontiguousarray(labels, dtype="int32")

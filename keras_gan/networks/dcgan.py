@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_gan.networks import conditioning
 from keras_gan.networks.layers import (
     SelectLeakyReLU,
     seeded_dropout,
@@ -10,7 +11,9 @@ from keras_gan.networks.layers import (
 )
 
 
-def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), *, width=64):
+def dcgan_generator(
+    latent_dim=100, image_shape=(28, 28, 1), *, width=64, num_classes=None
+):
     """A DCGAN generator (Radford et al. 2016) for square images.
 
     Dense projection to (S/4, S/4, 2*width), then two stride-2 transposed
@@ -22,10 +25,16 @@ def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), *, width=64):
         latent_dim: size of the latent vector z.
         image_shape: ``(S, S, C)`` of the generated images.
         width: channel count of the last hidden layer; capacity knob.
+        num_classes: with a number of classes, G(z, y): inputs ``[latents,
+            labels]``, z joined with a learned class embedding
+            (``conditioning.join_class``).
     """
     side, channels = _square_side(image_shape), image_shape[-1]
     start = side // 4
-    latents = keras.Input((latent_dim,), name="latents")
+    inputs = latents = keras.Input((latent_dim,), name="latents")
+    if conditioning.check_num_classes(num_classes):
+        inputs = [latents, conditioning.label_input()]
+        latents = conditioning.join_class(latents, inputs[1], num_classes)
     x = layers.Dense(start * start * 2 * width, use_bias=False)(latents)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)
@@ -36,11 +45,16 @@ def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), *, width=64):
     images = layers.Conv2DTranspose(
         channels, 4, strides=2, padding="same", activation="tanh", name="images"
     )(x)
-    return keras.Model(latents, images, name="dcgan_generator")
+    return keras.Model(inputs, images, name="dcgan_generator")
 
 
 def dcgan_discriminator(
-    image_shape=(28, 28, 1), *, width=64, dropout=0.3, spectral_norm=False
+    image_shape=(28, 28, 1),
+    *,
+    width=64,
+    dropout=0.3,
+    spectral_norm=False,
+    num_classes=None,
 ):
     """A DCGAN discriminator (Radford et al. 2016) for square images.
 
@@ -55,6 +69,8 @@ def dcgan_discriminator(
             gradient penalty regularises D instead).
         spectral_norm: wrap both convolutions and the logit layer in
             ``keras.layers.SpectralNormalization`` (SN-GAN).
+        num_classes: with a number of classes, D(x, y): inputs ``[images,
+            labels]`` and a projection head (``conditioning``).
     """
     _square_side(image_shape)
     images = keras.Input(image_shape, name="images")
@@ -65,10 +81,12 @@ def dcgan_discriminator(
         x = SelectLeakyReLU(0.2)(x)  # LeakyReLU(0.2); see SelectLeakyReLU for why
         if dropout:
             x = seeded_dropout(dropout)(x)
-    x = layers.Flatten()(x)
+    features = layers.Flatten()(x)
     logits = layers.Dense(1, dtype="float32", name="logits")
-    logits = spectrally_normalised(logits, spectral_norm)(x)
-    return keras.Model(images, logits, name="dcgan_discriminator")
+    logits = spectrally_normalised(logits, spectral_norm)(features)
+    return conditioning.discriminator_model(
+        images, features, logits, num_classes, name="dcgan_discriminator"
+    )
 
 
 def _square_side(image_shape):

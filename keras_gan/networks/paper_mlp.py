@@ -8,11 +8,12 @@ import keras
 import numpy as np
 from keras import layers
 
+from keras_gan.networks import conditioning
 from keras_gan.networks.layers import Maxout, seeded_dropout, spectrally_normalised
 from keras_gan.networks.pixels import PIXEL_RANGES, output_range
 
 
-def paper_mnist_generator(latent_dim=100, image_shape=(28, 28, 1)):
+def paper_mnist_generator(latent_dim=100, image_shape=(28, 28, 1), *, num_classes=None):
     """The MNIST generator of Goodfellow et al. (2014): a ReLU MLP.
 
     z -> Dense 1200 ReLU -> Dense 1200 ReLU -> Dense H*W*C sigmoid, reshaped to
@@ -21,9 +22,16 @@ def paper_mnist_generator(latent_dim=100, image_shape=(28, 28, 1)):
     configuration, goodfeli/adversarial ``mnist.yaml``). The paper also
     starts the output biases at the training data's pixel means: see
     ``init_output_bias``.
+
+    With ``num_classes``, G(z, y) (Mirza & Osindero 2014 conditioned these
+    MNIST MLPs): inputs ``[latents, labels]``, z joined with a learned class
+    embedding before the first layer.
     """
     initializer = keras.initializers.RandomUniform(-0.05, 0.05)
-    latents = keras.Input((latent_dim,), name="latents")
+    inputs = latents = keras.Input((latent_dim,), name="latents")
+    if conditioning.check_num_classes(num_classes):
+        inputs = [latents, conditioning.label_input()]
+        latents = conditioning.join_class(latents, inputs[1], num_classes)
     x = layers.Dense(1200, activation="relu", kernel_initializer=initializer)(latents)
     x = layers.Dense(1200, activation="relu", kernel_initializer=initializer)(x)
     x = layers.Dense(
@@ -33,7 +41,7 @@ def paper_mnist_generator(latent_dim=100, image_shape=(28, 28, 1)):
         name="pixels",
     )(x)
     images = layers.Reshape(image_shape, name="images")(x)
-    return keras.Model(latents, images, name="paper_generator")
+    return keras.Model(inputs, images, name="paper_generator")
 
 
 def init_output_bias(generator, images):
@@ -73,7 +81,9 @@ def init_output_bias(generator, images):
     dense[-1].bias.assign(np.log(means / (1.0 - means)).astype("float32"))
 
 
-def paper_mnist_discriminator(image_shape=(28, 28, 1), *, spectral_norm=False):
+def paper_mnist_discriminator(
+    image_shape=(28, 28, 1), *, spectral_norm=False, num_classes=None
+):
     """The MNIST discriminator of Goodfellow et al. (2014): a maxout MLP.
 
     Dropout 0.2 on the input, Maxout(240 x 5) -> dropout 0.5 -> Maxout(240 x 5)
@@ -84,6 +94,9 @@ def paper_mnist_discriminator(image_shape=(28, 28, 1), *, spectral_norm=False):
         image_shape: shape of the images it judges.
         spectral_norm: spectrally normalise both maxout layers (their affine
             maps) and the logit layer; not in the paper.
+        num_classes: with a number of classes, D(x, y): inputs ``[images,
+            labels]`` and a projection head on the second maxout layer's
+            features (``conditioning``).
     """
     initializer = keras.initializers.RandomUniform(-0.005, 0.005)
     maxout = {"pieces": 5, "kernel_initializer": initializer}
@@ -93,12 +106,14 @@ def paper_mnist_discriminator(image_shape=(28, 28, 1), *, spectral_norm=False):
     x = Maxout(240, spectral_norm=spectral_norm, **maxout)(x)
     x = seeded_dropout(0.5)(x)
     x = Maxout(240, spectral_norm=spectral_norm, **maxout)(x)
-    x = seeded_dropout(0.5)(x)
+    features = seeded_dropout(0.5)(x)
     logits = layers.Dense(
         1, dtype="float32", kernel_initializer=initializer, name="logits"
     )
-    logits = spectrally_normalised(logits, spectral_norm)(x)
-    return keras.Model(images, logits, name="paper_discriminator")
+    logits = spectrally_normalised(logits, spectral_norm)(features)
+    return conditioning.discriminator_model(
+        images, features, logits, num_classes, name="paper_discriminator"
+    )
 
 
 def _num_pixels(image_shape):

@@ -14,7 +14,13 @@ NETWORKS = {
 
 
 def build_gan(
-    image_shape, *, network="dcgan", latent_dim=100, width=None, **gan_kwargs
+    image_shape,
+    *,
+    network="dcgan",
+    latent_dim=100,
+    width=None,
+    num_classes=None,
+    **gan_kwargs,
 ):
     """A ``GAN`` (not yet compiled) of reference networks for ``image_shape``.
 
@@ -24,6 +30,8 @@ def build_gan(
             paper's MNIST MLPs, of fixed size).
         latent_dim: size of z.
         width: capacity of the DCGAN networks (default 64).
+        num_classes: a number of classes for a conditional GAN (G(z, y) and
+            a projection D(x, y)); None: unconditional.
         **gan_kwargs: ``keras_gan.GAN`` arguments (``discriminator_steps``,
             ``seed``, ``ema_decay``, ...).
     """
@@ -36,7 +44,10 @@ def build_gan(
     make_generator, make_discriminator = NETWORKS[network]
     sizes = {} if width is None else {"width": width}
     return GAN(
-        make_generator(latent_dim, tuple(image_shape), **sizes),
-        make_discriminator(tuple(image_shape), **sizes),
+        make_generator(
+            latent_dim, tuple(image_shape), num_classes=num_classes, **sizes
+        ),
+        make_discriminator(tuple(image_shape), num_classes=num_classes, **sizes),
+        num_classes=num_classes,
         **gan_kwargs,
     )

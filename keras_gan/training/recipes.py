@@ -14,7 +14,10 @@ their statistics) and returns a ``keras_gan.GAN`` ready for ``fit`` or
   GAN is dead; long live the GAN!"): relativistic pairing with R1 and R2,
   Adam with beta_1 = 0, and a ramped EMA, on DCGAN networks without dropout.
 
-``keras-gan train --recipe NAME`` builds one; ``build`` is what it calls.
+Every recipe takes ``num_classes`` (and ``class_names``): with it, the same
+recipe builds a conditional GAN of the same networks, taking labels
+(``keras_gan.networks.conditioning``). ``keras-gan train --recipe NAME``
+builds one; ``build`` is what it calls.
 """
 
 import inspect
@@ -33,6 +36,8 @@ def dcgan(
     discriminator_steps=1,
     objective="non_saturating",
     ema_decay=None,
+    num_classes=None,
+    class_names=None,
     seed=None,
     track_gradient_norms=False,
 ):
@@ -47,6 +52,8 @@ def dcgan(
         discriminator_steps: k of Algorithm 1.
         objective: a name in ``losses.LOSSES``.
         ema_decay: keep a moving-average generator with this decay.
+        num_classes: classes of a conditional GAN (None: unconditional).
+        class_names: their names, saved with the model.
         seed: the noise and data-order seed.
         track_gradient_norms: log the gradient norms.
     """
@@ -54,7 +61,8 @@ def dcgan(
     gan = networks.build_gan(
         image_shape, network=network, width=width, latent_dim=latent_dim,
         discriminator_steps=discriminator_steps, objective=objective,
-        ema_decay=ema_decay, seed=seed,
+        ema_decay=ema_decay, num_classes=num_classes, class_names=class_names,
+        seed=seed,
     )  # fmt: skip
     gan.compile(track_gradient_norms=track_gradient_norms)
     return gan
@@ -66,6 +74,8 @@ def paper_mlp(
     images=None,
     batch_size=100,
     ema_decay=None,
+    num_classes=None,
+    class_names=None,
     seed=None,
     track_gradient_norms=False,
 ):
@@ -87,18 +97,23 @@ def paper_mlp(
             paper's 50,000 images).
         batch_size: the batch the epochs of the momentum ramp are counted in.
         ema_decay: keep a moving-average generator with this decay.
+        num_classes: classes of a conditional GAN (None: unconditional); the
+            MLPs then take labels (``networks.conditioning``).
+        class_names: their names, saved with the model.
         seed: the noise and data-order seed.
         track_gradient_norms: log the gradient norms.
     """
-    generator = networks.paper_mnist_generator(100, tuple(image_shape))
+    classes = {"num_classes": num_classes}
+    generator = networks.paper_mnist_generator(100, tuple(image_shape), **classes)
     if images is not None:
         networks.init_output_bias(generator, images)
     steps_per_epoch = 500 if images is None else max(1, len(images) // batch_size)
     gan = GAN(
         generator,
-        networks.paper_mnist_discriminator(tuple(image_shape)),
+        networks.paper_mnist_discriminator(tuple(image_shape), **classes),
         latent_distribution="uniform",
         ema_decay=ema_decay,
+        class_names=class_names,
         seed=seed,
     )
     gan.compile(
@@ -128,6 +143,8 @@ def r3gan(
     gamma=1.0,
     learning_rate=5e-4,
     ema_decay=0.999,
+    num_classes=None,
+    class_names=None,
     seed=None,
     track_gradient_norms=False,
 ):
@@ -150,16 +167,20 @@ def r3gan(
         gamma: weight of R1 and R2.
         learning_rate: of both Adam optimizers.
         ema_decay: decay of the moving-average generator.
+        num_classes: classes of a conditional GAN (None: unconditional).
+        class_names: their names, saved with the model.
         seed: the noise and data-order seed.
         track_gradient_norms: log the gradient norms.
     """
     del images
+    sizes = {"width": width, "num_classes": num_classes}
     gan = GAN(
-        networks.dcgan_generator(latent_dim, tuple(image_shape), width=width),
-        networks.dcgan_discriminator(tuple(image_shape), width=width, dropout=0.0),
+        networks.dcgan_generator(latent_dim, tuple(image_shape), **sizes),
+        networks.dcgan_discriminator(tuple(image_shape), dropout=0.0, **sizes),
         objective="relativistic",
         penalties=[penalties.R1(gamma), penalties.R2(gamma)],
         ema_decay=ema_decay,
+        class_names=class_names,
         seed=seed,
     )
     gan.compile(

@@ -32,6 +32,7 @@ def train(
     *,
     output_dir,
     epochs,
+    labels=None,
     batch_size=64,
     callbacks=(),
     backup_every_steps=500,
@@ -50,6 +51,8 @@ def train(
             go. Under ``multi_worker`` workers other than the first write to
             ``OUTPUT_DIR/worker_<index>``.
         epochs: total epochs of the run, counting those already done.
+        labels: one int class index per image; needed by a conditional GAN
+            (and ignored by an unconditional one).
         batch_size: m, real images per discriminator update.
         callbacks: more Keras callbacks, e.g.
             ``keras_gan.callbacks.monitoring_callbacks(...)``.
@@ -73,6 +76,7 @@ def train(
     _check_gan(gan)
     pixel_range = networks.output_range(gan.generator)
     pixels = data.rescale(data.check_images(np.asarray(images, "float32")), pixel_range)
+    labels = _training_labels(gan, labels, len(pixels))
     output_dir = execution.worker_output_dir(
         output_dir, getattr(gan, "distribute_strategy", None)
     )
@@ -82,6 +86,7 @@ def train(
         pixels,
         os.path.join(output_dir, "backup.npz"),
         epochs=epochs,
+        labels=labels,
         batch_size=batch_size,
         callbacks=[guard, *callbacks],
         every_steps=backup_every_steps or None,
@@ -103,6 +108,18 @@ def _check_gan(gan):
             "`gan` must be built with a `seed` (e.g. GAN(..., seed=0)): the seed "
             "names its noise and data order, which an exact resume repeats."
         )
+
+
+def _training_labels(gan, labels, num_images):
+    """The checked labels a conditional GAN trains on; None when unconditional."""
+    if not gan.conditional:
+        return None
+    if labels is None:
+        raise ValueError(
+            f"This GAN is conditional (num_classes={gan.num_classes}): pass the "
+            "images' `labels` (one int class index per image)."
+        )
+    return data.check_labels(labels, num_images=num_images, num_classes=gan.num_classes)
 
 
 def _check_finite(gan, guard, output_dir):

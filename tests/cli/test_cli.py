@@ -299,7 +299,7 @@ def test_a_corrupt_image_in_a_folder_dataset_is_named(tmp_path, capsys):
     error = _refusal(
         ["train", "--dataset", str(folder), "--output-dir", str(output_dir)], capsys
     )
-    assert "1.png" in error and "Fix or remove it." in error, error
+    assert "1.png" in error and "Fix or remove it" in error, error
     assert not output_dir.exists()
 
 

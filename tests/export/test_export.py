@@ -9,9 +9,8 @@ import tensorflow as tf
 from PIL import Image
 
 from keras_gan import GAN, cli, networks, sample_latents
-from keras_gan.export import export_saved_model, export_tflite, litert
+from keras_gan.export import as_sampler, export_saved_model, export_tflite, litert
 from keras_gan.export.hash_noise import hash_normal
-from keras_gan.export.sampler import as_sampler
 from keras_gan.utils import images
 from keras_gan.utils.atomic import save_model
 
@@ -92,7 +91,10 @@ def test_saved_model_sample_is_gan_sample_in_uint8(gan, saved_model):
     sample = tf.saved_model.load(saved_model).signatures["sample"]
 
     def run(num_samples, seed):
-        outputs = sample(num_samples=tf.constant(num_samples), seed=tf.constant(seed))
+        outputs = sample(
+            num_samples=tf.constant(num_samples), seed=tf.constant(seed),
+            truncation=tf.constant(1.0),
+        )  # fmt: skip
         return outputs["images"].numpy(), outputs["latents"].numpy()
 
     pixels, latents = run(5, 3)
@@ -172,7 +174,8 @@ def test_tflite_files_have_only_builtin_ops(tflite):
     for quantize, (path, _) in tflite.items():
         interpreter = litert.load_interpreter(path)
         assert litert.non_builtin_ops(interpreter) == []
-        expected = {"serving_default"} | ({"sample"} if quantize != "int8" else set())
+        expected = {"serving_default", "metadata"}
+        expected |= {"sample"} if quantize != "int8" else set()
         assert set(interpreter.get_signature_list()) == expected
 
 
@@ -195,8 +198,10 @@ def test_tflite_sampler_draws_the_sample_signature(tflite):
     pixels, _ = litert.sample(litert.load_interpreter(tflite["none"][0]), 6, seed=5)
     np.testing.assert_array_equal(images.to_uint8(sampler.sample(6, seed=5)), pixels)
     assert sampler.latent_dim == LATENT_DIM
-    with pytest.raises(ValueError, match="pixel range.*tflite"):
-        sampler.generate(_latents(2))
+    # The file's metadata signature records the pixel range: latents in too.
+    latents = _latents(2)
+    expected = litert.generate(litert.load_interpreter(tflite["none"][0]), latents)
+    np.testing.assert_allclose(sampler.generate(latents), (expected + 1) / 2, atol=1e-6)
     with pytest.raises(ValueError, match="use_ema.*gan_none.tflite"):
         as_sampler(tflite["none"][0], use_ema=True)
 
@@ -324,7 +329,7 @@ def test_exports_draw_the_gans_latent_distribution(tmp_path):
     loaded = tf.saved_model.load(str(tmp_path / "saved"))
     assert loaded.latent_distribution[0].numpy() == b"uniform"
     outputs = loaded.signatures["sample"](
-        num_samples=tf.constant(5), seed=tf.constant(2)
+        num_samples=tf.constant(5), seed=tf.constant(2), truncation=tf.constant(1.0)
     )
     np.testing.assert_array_equal(
         outputs["latents"].numpy(), sample_latents(5, LATENT_DIM, 2, "uniform")

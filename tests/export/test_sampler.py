@@ -88,8 +88,9 @@ def test_a_saved_model_without_its_pixel_range_is_refused(tmp_path):
     # What export_saved_model wrote before it recorded `value_range`.
     generator = _tanh_gan().generator
     archive = export.archive.generator_archive(
-        generator, (-1.0, 1.0), sample_latents, "serve"
-    )
+        export.Exportable(generator), (-1.0, 1.0), sample_latents, "serve",
+        noise_name="sample_latents", check_labels=False,
+    )  # fmt: skip
     archive.write_out(str(tmp_path / "old"), verbose=False)
     with pytest.raises(ValueError, match="old.*value_range.*Export it again"):
         export.as_sampler(str(tmp_path / "old"))

@@ -16,6 +16,7 @@ def monitoring_callbacks(
     real_images,
     log_dir,
     *,
+    real_labels=None,
     png_dir=None,
     csv_path=None,
     log_every_steps=None,
@@ -37,6 +38,8 @@ def monitoring_callbacks(
 
     Args:
         real_images: real images in the generator's pixel range.
+        real_labels: their labels (a conditional GAN's logit histograms
+            judge the real images with them).
         log_dir: TensorBoard log directory, or None for no TensorBoard logs.
         png_dir: folder for the sample grids' PNG files, or None.
         csv_path: CSV file of the epoch logs (appended to on resume), or None.
@@ -61,8 +64,14 @@ def monitoring_callbacks(
         hooks.append(SampleGrid(log_dir, png_dir=png_dir, every_epochs=every, **ema))
     if histograms_every_epochs and log_dir is not None:
         every = histograms_every_epochs
-        real = real_images[:256]
-        hooks.append(LogitHistograms(real, log_dir, every_epochs=every, **ema))
+        real, labels = real_images[:256], None
+        if real_labels is not None:
+            labels = real_labels[:256]
+        hooks.append(
+            LogitHistograms(
+                real, log_dir, real_labels=labels, every_epochs=every, **ema
+            )
+        )
     return hooks
 
 

@@ -23,6 +23,11 @@ class SampleGrid(EveryEpochs):
     every that many generator steps,
     as the image ``samples_by_step`` and ``png_dir/step_0000500.png``.
 
+    For a conditional GAN the grid has one row per class (the first
+    ``max_classes``), and each column keeps its latents across the rows
+    (``GAN.sample_per_class``): style fixed, class changing. It then holds
+    ``num_samples // rows`` columns (or ``columns``).
+
     Args:
         log_dir: TensorBoard log directory, or None for PNG files only.
         png_dir: folder for PNG files, or None.
@@ -33,6 +38,7 @@ class SampleGrid(EveryEpochs):
         columns: images per row; default near-square.
         scale: PNG upscaling factor (TensorBoard gets the unscaled grid).
         use_ema: draw from ``gan.ema_generator`` (see ``GAN.pick_generator``).
+        max_classes: rows of a conditional GAN's grid, at most.
     """
 
     def __init__(
@@ -47,6 +53,7 @@ class SampleGrid(EveryEpochs):
         columns=None,
         scale=4,
         use_ema=False,
+        max_classes=10,
     ):
         super().__init__(every_epochs)
         self.every_steps = every_steps
@@ -63,15 +70,24 @@ class SampleGrid(EveryEpochs):
         self.columns = columns
         self.scale = scale
         self.use_ema = use_ema
+        self.max_classes = max_classes
 
     def grid(self):
         """The current grid, a uint8 array (H, W, C); None if G draws NaN."""
         gan = self.model
-        samples = gan.sample(self.num_samples, self.seed, use_ema=self.use_ema)
+        columns = self.columns
+        if gan.conditional:
+            rows = min(gan.num_classes, self.max_classes)
+            columns = columns or max(1, self.num_samples // rows)
+            samples = gan.sample_per_class(
+                columns, self.seed, classes=range(rows), use_ema=self.use_ema
+            )
+        else:
+            samples = gan.sample(self.num_samples, self.seed, use_ema=self.use_ema)
         if not np.isfinite(samples).all():
             return None
         pixels = images.to_uint8(samples, networks.output_range(gan.generator))
-        return images.tile(pixels, columns=self.columns)
+        return images.tile(pixels, columns=columns)
 
     def on_train_batch_end(self, batch, logs=None):
         if self.every_steps:

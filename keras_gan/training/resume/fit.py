@@ -50,7 +50,16 @@ def run_seed(output_dir, seed=None):
 
 
 def fit_resumably(
-    gan, images, path, *, epochs, batch_size, callbacks=(), every_steps=None, verbose=1
+    gan,
+    images,
+    path,
+    *,
+    epochs,
+    batch_size,
+    labels=None,
+    callbacks=(),
+    every_steps=None,
+    verbose=1,
 ):
     """Fits ``gan`` for ``epochs`` on ``images``, continuing the backup at ``path``.
 
@@ -67,6 +76,7 @@ def fit_resumably(
         path: the backup ``.npz`` file.
         epochs: total epochs of the run (>= 1), counting those already done.
         batch_size: m, images per discriminator update.
+        labels: int labels batched beside the images (a conditional GAN).
         callbacks: more callbacks for every ``fit`` call.
         every_steps: also back up every this many steps (None: epoch ends).
         verbose: ``fit`` verbosity; also reports a resume on stderr.
@@ -76,7 +86,7 @@ def fit_resumably(
     """
     step_batch = data.check_step_batch(len(images), batch_size, gan.discriminator_steps)
     per_epoch = len(images) // step_batch
-    identity = run_identity(gan, images, batch_size)
+    identity = run_identity(gan, images, batch_size, labels)
     remove_partial_backups(path)
     step, carried = 0, None
     if os.path.exists(path):
@@ -94,7 +104,7 @@ def fit_resumably(
             carried_metrics=carried if skip else None,
         )
         batches = data.epoch_batches(
-            images, step_batch_size=step_batch, seed=gan.seed,
+            images, labels=labels, step_batch_size=step_batch, seed=gan.seed,
             start_epoch=start, end_epoch=end, skip=skip,
         )  # fmt: skip
         gan.fit(

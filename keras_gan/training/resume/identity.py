@@ -7,19 +7,21 @@ backup of another run is refused with the settings that differ.
 import json
 import zlib
 
+import numpy as np
+
 from keras_gan.training.resume.variables import read_metadata
 
 # Options that change how a step runs, not what it computes.
 _EXECUTION_OPTIONS = ("run_eagerly", "steps_per_execution", "jit_compile")
 
 
-def run_identity(gan, images, batch_size):
+def run_identity(gan, images, batch_size, labels=None):
     """A JSON-able dict that two runs share exactly when they train alike.
 
     The GAN's config (networks, latent size, k, objective, seed, EMA) and
     compile config (optimizers) without names Keras numbers per process and
     without execution options, the batch size, and the data's shape and
-    checksum.
+    checksum (with the labels' checksum when they are given).
     """
     compile_config = {
         key: value
@@ -31,8 +33,13 @@ def run_identity(gan, images, batch_size):
         "compile": compile_config,
         "batch_size": batch_size,
         "data": {"shape": list(images.shape), "crc32": zlib.crc32(images.tobytes())},
+        **({} if labels is None else {"labels_crc32": _labels_checksum(labels)}),
     }
     return _without_names(json.loads(json.dumps(identity, default=str)))
+
+
+def _labels_checksum(labels):
+    return zlib.crc32(np.asarray(labels, "int64").tobytes())
 
 
 # A seeded layer's seed only starts its seed state, which the backup restores.

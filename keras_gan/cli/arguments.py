@@ -1,4 +1,4 @@
-"""Flag types the commands share: counts that refuse what they cannot mean."""
+"""Argument types the commands share: each refuses bad input in one line."""
 
 import argparse
 
@@ -30,7 +30,17 @@ def integer_at_least(minimum):
     return integer
 
 
-# Counts of things (images, steps, epochs, channels), and intervals in which 0
-# means "never" or a seed.
-POSITIVE = integer_at_least(1)
-NON_NEGATIVE = integer_at_least(0)
+# Counts of things (images, steps, epochs, channels); and intervals in which
+# 0 means "never", and seeds.
+positive_int = integer_at_least(1)
+non_negative_int = integer_at_least(0)
+
+
+def label_list(text):
+    """argparse type: comma-separated int class indices, e.g. ``0,1,2``."""
+    try:
+        return [int(item) for item in text.split(",") if item.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integer class indices, e.g. 0,1,2; got {text!r}"
+        ) from None
