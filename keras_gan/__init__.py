@@ -14,10 +14,16 @@ Importing the package registers every serializable object it defines, so a
 ``.keras`` file it wrote loads after ``import keras_gan``.
 """
 
-from keras_gan import augment, data, losses, networks, optimizers, penalties
-from keras_gan.gan import GAN
-from keras_gan.noise import sample_latents
-from keras_gan.training import callbacks, recipes
+from keras_gan.utils import console
+
+# TensorFlow logs while it loads, which the imports below make it do (through
+# keras): the command line's log level must be set before them.
+console.quiet_tensorflow_in_the_command()
+
+from keras_gan import augment, data, losses, networks, optimizers, penalties  # noqa: E402
+from keras_gan.gan import GAN  # noqa: E402
+from keras_gan.noise import sample_latents  # noqa: E402
+from keras_gan.training import callbacks, recipes  # noqa: E402
 
 __version__ = "0.1.0"
 

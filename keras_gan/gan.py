@@ -1,10 +1,13 @@
 """The GAN model: two networks trained by Algorithm 1 of Goodfellow et al. 2014."""
 
+import types
+
 import keras
 import numpy as np
 from keras import ops
 from keras.saving import deserialize_keras_object as deserialize
 from keras.saving import serialize_keras_object as serialize
+from keras.src.trainers import data_adapters
 
 from keras_gan import backend, ema, losses, signatures
 from keras_gan.data import minibatches
@@ -272,6 +275,22 @@ class GAN(backend.StepTrainer, TwoOptimizers, Sampling, keras.Model):
         backend.apply_gradients(optimizer, gradients, variables)
         return loss, aux
 
+    def fit(self, x=None, *args, **kwargs):
+        """``keras.Model.fit``; ``shuffle`` defaults to False for self-ordered data.
+
+        Keras's ``shuffle=True`` default shuffles arrays and a ``PyDataset``'s
+        batches; a ``tf.data.Dataset`` (what ``keras_gan.data.from_array``
+        gives on TensorFlow), a torch ``DataLoader``, a grain dataset or a
+        generator orders its own data (``keras_gan.data`` shuffles with its
+        seed), so Keras ignores ``shuffle`` for them and warns on every call.
+        For those the default here is False, which changes nothing but the
+        warning; a ``shuffle`` that is passed is passed on.
+        """
+        # shuffle is fit's 9th parameter, so args[7] when passed by position.
+        if "shuffle" not in kwargs and len(args) < 8 and _orders_itself(x):
+            kwargs["shuffle"] = False
+        return super().fit(x, *args, **kwargs)
+
     def _noise(self, step, phase, size):
         return training_noise(
             self._noise_seed, step, phase, size, self.latent_dim,
@@ -317,3 +336,14 @@ class GAN(backend.StepTrainer, TwoOptimizers, Sampling, keras.Model):
 
 def _mean_probability(logits):
     return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))
+
+
+def _orders_itself(x):
+    """Whether Keras's ``fit`` ignores ``shuffle`` for ``x``, with a warning."""
+    # Keras's own tests, so this agrees with where it warns.
+    return (
+        data_adapters.is_tf_dataset(x)
+        or data_adapters.is_torch_dataloader(x)
+        or data_adapters.is_grain_dataset(x)
+        or isinstance(x, types.GeneratorType)
+    )

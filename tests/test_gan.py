@@ -1,3 +1,5 @@
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -50,6 +52,32 @@ def test_each_discriminator_update_sees_its_own_real_minibatch():
     for a in range(k):
         for b in range(a + 1, k):
             assert not np.allclose(seen_noise[a], seen_noise[b])
+
+
+def test_fit_on_a_keras_gan_pipeline_does_not_warn_about_shuffle(real_images):
+    gan = make_tiny_gan()
+    gan.compile()
+    pixels = (real_images + 1) / 2
+    batches = data.from_array(pixels, batch_size=16, value_range=(-1, 1), seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gan.fit(batches, epochs=1, verbose=0)
+    assert not [w for w in caught if "shuffle" in str(w.message)]
+    # A shuffle the caller passes is passed on, warning and all.
+    with pytest.warns(UserWarning, match="`shuffle=True` was passed"):
+        gan.fit(batches, epochs=1, verbose=0, shuffle=True)
+
+
+def test_fit_keeps_kerass_shuffle_default_where_keras_shuffles(
+    real_images, monkeypatch
+):
+    received = []
+    monkeypatch.setattr(keras.Model, "fit", lambda self, x, **kw: received.append(kw))
+    gan = make_tiny_gan()
+    sequence = data.EpochBatches(real_images, 16, seed=0)
+    for x in (real_images, sequence, _dataset(real_images, 16)):
+        gan.fit(x, epochs=1)
+    assert [kw.get("shuffle") for kw in received] == [None, None, False]
 
 
 def test_accepts_images_or_image_label_pairs(real_images):

@@ -3,8 +3,11 @@
 Each command is one module here (``train``, ``export``, ``sample``,
 ``evaluate``) with ``add_parser(subparsers)``, which declares its arguments,
 and a ``run(args)`` that imports the package parts doing the work. Bad
-input and a missing optional package (TensorFlow for export, for instance)
-end the command with one line on stderr and exit code 2.
+input, a bad flag included, and a missing optional package (TensorFlow for
+export, for instance) end the command with one line on stderr and exit code
+2. ``arguments`` holds the argument types the commands share. TensorFlow's C++ INFO
+banners are hidden by ``keras_gan.utils.console``, which must run before
+TensorFlow loads, so ``keras_gan/__init__.py`` calls it, not ``main``.
 """
 
 import argparse
@@ -13,8 +16,16 @@ import sys
 from keras_gan.cli import evaluate, export, sample, train
 
 
+class _Parser(argparse.ArgumentParser):
+    """Hands a bad flag to ``main``, which reports it like any bad input."""
+
+    def error(self, message):
+        # argparse would print the whole usage first: one line says more.
+        raise ValueError(f"{message} (see `{self.prog} --help`)")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="keras-gan",
         description="Generative adversarial networks as Keras models.",
     )
@@ -25,8 +36,8 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         args.run(args)
     except (ValueError, FileNotFoundError, RuntimeError, ImportError) as error:
         print(f"keras-gan: error: {error}", file=sys.stderr)

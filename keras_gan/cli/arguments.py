@@ -3,15 +3,37 @@
 import argparse
 
 
-def positive_int(text):
-    """argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
-    return value
+def integer_at_least(minimum):
+    """An argparse ``type``: an integer >= ``minimum``, or one line that says so.
+
+    An unset flag is ``None``; a ``0`` the user typed is a value, checked like
+    any other, never taken for "unset" and replaced by a default.
+
+    Args:
+        minimum: the smallest value the flag accepts.
+
+    Example:
+    >>> parser.add_argument("--batch-size", type=integer_at_least(1))
+    """
+
+    def integer(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be an integer >= {minimum}. Received: {text}"
+            )
+        return value
+
+    return integer
+
+
+# Counts of things (images, steps, epochs, channels); and intervals in which
+# 0 means "never", and seeds.
+positive_int = integer_at_least(1)
+non_negative_int = integer_at_least(0)
 
 
 def label_list(text):

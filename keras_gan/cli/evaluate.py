@@ -3,6 +3,8 @@
 import json
 import os
 
+from keras_gan.cli.arguments import positive_int
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -27,7 +29,7 @@ def add_parser(subparsers):
     parser.add_argument("--data-dir", help="tensorflow-datasets data directory")
     parser.add_argument(
         "--num-samples",
-        type=int,
+        type=positive_int,
         help="default: 10000 (the paper); Stacked MNIST: 26000 (the literature)",
     )
     parser.add_argument("--seed", type=int, default=0, help="sample seed (default: 0)")
@@ -58,14 +60,19 @@ def run(args):
     if args.dataset.startswith(data.STACKED_PREFIX):
         mnist = args.dataset[len(data.STACKED_PREFIX) :]
         report = evaluation.evaluate_stacked_mnist(
-            args.model, mnist, num_samples=args.num_samples or 26_000, **options
+            args.model, mnist, num_samples=_num_samples(args, 26_000), **options
         )
         print(json.dumps(report, indent=2))
     else:
         real = evaluation.load_real(args.dataset, data_dir=args.data_dir)
         report = evaluation.evaluate(
-            args.model, real, num_samples=args.num_samples or 10_000,
+            args.model, real, num_samples=_num_samples(args, 10_000),
             save_samples=args.save_samples, **options,
         )  # fmt: skip
         print(evaluation.format_summary(report))
     print(f"wrote {os.path.join(args.output_dir, 'report.json')}")
+
+
+def _num_samples(args, default):
+    # Not `or`: a 0 is refused by the flag's type, never replaced by the default.
+    return default if args.num_samples is None else args.num_samples

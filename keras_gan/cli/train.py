@@ -9,6 +9,7 @@ import os
 import sys
 
 from keras_gan import losses, networks
+from keras_gan.cli.arguments import non_negative_int, positive_int
 from keras_gan.training import execution, recipes
 
 
@@ -27,17 +28,17 @@ def add_parser(subparsers):
         "name (default: digits)",
     )
     parser.add_argument("--data-dir", help="tensorflow-datasets data directory")
-    parser.add_argument("--epochs", type=int, default=50, help="default: 50")
+    parser.add_argument("--epochs", type=positive_int, default=50, help="default: 50")
     parser.add_argument("--output-dir", required=True, help="where results go")
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=positive_int,
         help="m, images per discriminator update (default: the recipe's, 64; "
         "paper_mlp: 100)",
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=non_negative_int,
         help="makes the run reproducible (TensorFlow op determinism, torch "
         "deterministic algorithms); a resumed run keeps its backup's seed",
     )
@@ -69,7 +70,7 @@ def _add_model_arguments(parser):
     )
     group.add_argument(
         "--discriminator-steps",
-        type=int,
+        type=positive_int,
         help="k, discriminator updates per generator update (dcgan; default: 1)",
     )
     group.add_argument(
@@ -92,9 +93,13 @@ def _add_network_arguments(group):
         help="reference networks of the dcgan recipe: DCGAN, or the paper's MNIST "
         "MLPs (default: dcgan)",
     )
-    group.add_argument("--latent-dim", type=int, help="size of z (default: 100)")
     group.add_argument(
-        "--width", type=int, help="DCGAN capacity (default: dcgan 64, r3gan 32)"
+        "--latent-dim", type=positive_int, help="size of z (default: 100)"
+    )
+    group.add_argument(
+        "--width",
+        type=positive_int,
+        help="DCGAN capacity (default: dcgan 64, r3gan 32)",
     )
     group.add_argument(
         "--ema-decay",
@@ -163,18 +168,18 @@ def _add_monitoring_arguments(parser):
     )
     group.add_argument(
         "--log-every-steps",
-        type=int,
+        type=positive_int,
         help="also log batch scalars every N steps (default: epoch scalars only)",
     )
     group.add_argument(
         "--samples-every-epochs",
-        type=int,
+        type=non_negative_int,
         default=1,
         help="sample grid every N epochs, 0 for none (default: 1)",
     )
     group.add_argument(
         "--histograms-every-epochs",
-        type=int,
+        type=positive_int,
         help="discriminator logit histograms every N epochs (default: off)",
     )
     group.add_argument(
@@ -185,7 +190,7 @@ def _add_monitoring_arguments(parser):
     _add_collapse_arguments(group)
     group.add_argument(
         "--backup-every-steps",
-        type=int,
+        type=non_negative_int,
         default=500,
         help="back up the training state every N steps, 0 for epoch ends only "
         "(default: 500)",
@@ -210,6 +215,7 @@ def run(args):
     from keras_gan import data, training
     from keras_gan.training import callbacks
 
+    _check_output_dir(args.output_dir)
     # The seed comes first: a resumed run must rebuild its GAN with the
     # backup's seed, the seed of its initial weights, noise and data order.
     seed = training.run_seed(args.output_dir, args.seed)
@@ -218,7 +224,9 @@ def run(args):
         execution.make_reproducible(seed)
     execution.set_precision(args.precision)
     strategy = execution.make_strategy(args.distribute)
-    batch_size = args.batch_size or recipes.batch_size(args.recipe)
+    batch_size = args.batch_size
+    if batch_size is None:  # not `or`: 0 is refused by its flag type, not replaced
+        batch_size = recipes.batch_size(args.recipe)
     with strategy.scope():
         gan = recipes.build(
             args.recipe, images.shape[1:], images=images, seed=seed,
@@ -248,6 +256,18 @@ def run(args):
         callbacks=monitors,
         backup_every_steps=args.backup_every_steps,
     )
+
+
+def _check_output_dir(output_dir):
+    """Refuses an OUTPUT_DIR that is, or lies under, a file before anything runs."""
+    existing = os.path.abspath(output_dir)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise ValueError(
+            f"`--output-dir` {output_dir!r} must be a folder (new or existing), "
+            f"but {existing!r} is a file. Choose another path."
+        )
 
 
 def _training_data(args, data):

@@ -69,14 +69,12 @@ def _image_paths(folder, recursive=True):
 
 
 def _read_images(paths, folder):
-    from PIL import Image
-
-    with Image.open(paths[0]) as first:
+    with _read_image(paths[0]) as first:
         mode = "L" if first.mode in ("1", "L", "LA", "I", "I;16") else "RGB"
         size = first.size
     images = []
     for path in paths:
-        with Image.open(path) as image:
+        with _read_image(path) as image:
             if image.size != size:
                 raise ValueError(
                     f"All images in {folder!r} must have one size; {paths[0]!r} is "
@@ -84,3 +82,18 @@ def _read_images(paths, folder):
                 )
             images.append(np.asarray(image.convert(mode)))
     return to_unit_range(np.stack(images))
+
+
+def _read_image(path):
+    """The decoded image at ``path``, or one ``ValueError`` that names the file."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.load()  # decodes now: a truncated file fails here, not later
+    except Exception as error:  # Corrupt files raise many kinds of error.
+        raise ValueError(
+            f"Cannot read the image file {path!r} ({type(error).__name__}: "
+            f"{str(error)[:200]}). Fix or remove it: unreadable images are not skipped."
+        ) from error
+    return image

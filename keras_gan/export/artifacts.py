@@ -11,6 +11,7 @@ every Keras backend; a SavedModel needs TensorFlow and a ``.tflite`` file
 import dataclasses
 import json
 import os
+import zipfile
 
 import keras
 import numpy as np
@@ -112,6 +113,13 @@ def load_generator(model, *, use_ema=False):
 def _load_keras(path):
     if not os.path.exists(path):
         raise FileNotFoundError(f"`model` {path!r} does not exist.")
+    # Keras calls a file that is not a zip archive "not found": say what it is.
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"`model` {path!r} exists but is not a readable .keras archive (not a "
+            "complete zip file; a copy or a save cut short?). Expected a .keras "
+            "file written by keras_gan or Model.save."
+        )
     try:
         return keras.saving.load_model(path)
     except Exception as error:  # Truncated zips raise many kinds of error.

@@ -3,7 +3,8 @@
 - ``dcgan``: the DCGAN pair (Radford et al. 2016) for square images.
 - ``paper_mlp``: the MNIST MLPs of Goodfellow et al. (2014) and the paper's
   output-bias initialisation.
-- ``layers``: ``Maxout``, spectral normalisation and seeded dropout.
+- ``layers``: ``Maxout``, ``SelectLeakyReLU`` (the DCGAN discriminator's),
+  spectral normalisation and seeded dropout.
 - ``pixels``: the pixel-range convention (``output_range``): a generator
   ending in ``sigmoid`` draws images in [0, 1], one ending in ``tanh`` in
   [-1, 1].

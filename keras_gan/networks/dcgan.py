@@ -4,7 +4,11 @@ import keras
 from keras import layers
 
 from keras_gan.networks import conditioning
-from keras_gan.networks.layers import seeded_dropout, spectrally_normalised
+from keras_gan.networks.layers import (
+    SelectLeakyReLU,
+    seeded_dropout,
+    spectrally_normalised,
+)
 
 
 def dcgan_generator(
@@ -74,7 +78,7 @@ def dcgan_discriminator(
     for filters in (width, 2 * width):
         conv = layers.Conv2D(filters, 4, strides=2, padding="same")
         x = spectrally_normalised(conv, spectral_norm)(x)
-        x = layers.LeakyReLU(0.2)(x)
+        x = SelectLeakyReLU(0.2)(x)  # LeakyReLU(0.2); see SelectLeakyReLU for why
         if dropout:
             x = seeded_dropout(dropout)(x)
     features = layers.Flatten()(x)

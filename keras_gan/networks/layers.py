@@ -1,4 +1,4 @@
-"""Layers of the reference networks: maxout, spectral normalisation, seeded dropout."""
+"""Reference-network layers: maxout, leaky ReLU, spectral norm, seeded dropout."""
 
 import keras
 import numpy as np
@@ -92,3 +92,30 @@ def seeded_dropout(rate):
     seeds) keeps the masks in the layer's seed state on every backend.
     """
     return layers.Dropout(rate, seed=int(np.random.randint(2**31)))
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class SelectLeakyReLU(layers.LeakyReLU):
+    """``keras.layers.LeakyReLU``, computed as a select on TensorFlow.
+
+    The same values and gradients: ``x`` where ``x > 0``, else
+    ``negative_slope * x``. Keras's layer is TensorFlow's ``LeakyRelu`` op,
+    whose gradient, ``LeakyReluGrad``, reads the op's input: after a
+    convolution, its ``BiasAdd``. With oneDNN on, Grappler's remapper fuses
+    Conv2D + BiasAdd + LeakyRelu into one op all the same, then finds the
+    gradient reading the ``BiasAdd`` it removed, gives up every fusion of the
+    training step and logs ``E0000 ... remapper failed``. A select's gradient
+    needs only its mask, so nothing is fused wrongly and Conv2D + BiasAdd
+    still fuse. JAX and torch keep Keras's op (the remapper is TensorFlow's,
+    and one kernel is cheaper than three in eager torch). The config is
+    ``LeakyReLU``'s (``negative_slope``).
+
+    Example:
+    >>> SelectLeakyReLU(0.2)(keras.ops.convert_to_tensor([-1.0, 2.0]))
+    [-0.2, 2.0]
+    """
+
+    def call(self, inputs):
+        if keras.backend.backend() != "tensorflow":
+            return super().call(inputs)
+        return ops.where(inputs > 0, inputs, inputs * self.negative_slope)

@@ -1,8 +1,10 @@
 import os
+import pathlib
 import subprocess
 
 import keras
 import numpy as np
+import pytest
 from PIL import Image
 
 from keras_gan import cli
@@ -170,7 +172,8 @@ def test_bad_input_exits_with_code_2_from_the_console_script(tmp_path):
     result = _keras_gan("train", "--output-dir", str(tmp_path), "--epochs", "-1")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
-        "keras-gan: error: `epochs` must be an integer >= 1. Received: -1"
+        "keras-gan: error: argument --epochs: must be an integer >= 1. Received: -1 "
+        "(see `keras-gan train --help`)"
     )
 
 
@@ -273,3 +276,87 @@ def test_evaluate_reports_stacked_mnist_modes_from_the_cli(tmp_path, monkeypatch
     real = report["modes_covered"]["reference_real"]
     assert 0 < report["modes_covered"]["value"] <= 500 and 150 < real <= 200
     assert report["kl_to_uniform"]["value"] >= report["kl_to_uniform"]["reference_real"]
+
+
+def _refusal(argv, capsys):
+    """The one line ``keras-gan ARGV`` prints on stderr; asserts exit code 2."""
+    code = cli.main(argv)
+    error = capsys.readouterr().err
+    assert code == 2, error
+    assert error.startswith("keras-gan: error:") and error.count("\n") == 1, error
+    return error
+
+
+def test_a_corrupt_image_in_a_folder_dataset_is_named(tmp_path, capsys):
+    folder = tmp_path / "images"
+    folder.mkdir()
+    pixels = np.random.default_rng(0).integers(0, 256, (3, 8, 8), dtype="uint8")
+    for index, image in enumerate(pixels):
+        Image.fromarray(image).save(folder / f"{index}.png")
+    png = (folder / "1.png").read_bytes()
+    (folder / "1.png").write_bytes(png[: len(png) // 2])
+    output_dir = tmp_path / "run"
+    error = _refusal(
+        ["train", "--dataset", str(folder), "--output-dir", str(output_dir)], capsys
+    )
+    assert "1.png" in error and "Fix or remove it" in error, error
+    assert not output_dir.exists()
+
+
+@pytest.mark.parametrize(
+    "flag, value, minimum",
+    [
+        ("--batch-size", "0", 1),
+        ("--latent-dim", "0", 1),
+        ("--width", "0", 1),
+        ("--epochs", "0", 1),
+        ("--discriminator-steps", "-1", 1),
+        ("--log-every-steps", "0", 1),
+        ("--histograms-every-epochs", "0", 1),
+        ("--samples-every-epochs", "-1", 0),
+        ("--backup-every-steps", "-2", 0),
+        ("--seed", "-1", 0),
+        ("--width", "four", 1),
+    ],
+)
+def test_counts_out_of_range_are_refused_not_defaulted(
+    flag, value, minimum, tmp_path, capsys
+):
+    output_dir = tmp_path / "run"
+    error = _refusal(["train", "--output-dir", str(output_dir), flag, value], capsys)
+    assert error == (
+        f"keras-gan: error: argument {flag}: must be an integer >= {minimum}. "
+        f"Received: {value} (see `keras-gan train --help`)\n"
+    )
+    assert not output_dir.exists()
+
+
+def test_evaluate_refuses_zero_samples(tmp_path, capsys):
+    error = _refusal(
+        ["evaluate", "--model", "gan.keras", "--dataset", "digits",
+         "--num-samples", "0", "--output-dir", str(tmp_path / "report")],
+        capsys,
+    )  # fmt: skip
+    assert "argument --num-samples: must be an integer >= 1. Received: 0" in error
+
+
+def test_an_output_dir_that_is_a_file_is_refused(tmp_path, capsys):
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    for output_dir in (taken, taken / "run"):
+        error = _refusal(["train", "--output-dir", str(output_dir)], capsys)
+        assert f"{str(taken)!r} is a file" in error, error
+        assert taken.read_text() == "mine"
+
+
+def test_a_truncated_keras_file_is_named_as_such(tmp_path, capsys):
+    whole = pathlib.Path(__file__).parents[1] / "fixtures" / "legacy_gan.keras"
+    truncated = tmp_path / "truncated.keras"
+    truncated.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    output = tmp_path / "x.png"
+    error = _refusal(
+        ["sample", "--model", str(truncated), "--output", str(output)], capsys
+    )
+    assert "exists but is not a readable .keras archive" in error, error
+    assert "not found" not in error.lower()
+    assert not output.exists()

@@ -4,6 +4,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import backend, networks
+from keras_gan.networks.layers import SelectLeakyReLU
 
 
 def test_maxout_takes_the_max_over_pieces_and_serializes(tmp_path):
@@ -19,6 +20,41 @@ def test_maxout_takes_the_max_over_pieces_and_serializes(tmp_path):
     loaded = keras.models.load_model(tmp_path / "maxout.keras")
     assert loaded.layers[0].get_config()["pieces"] == 2
     np.testing.assert_allclose(loaded(inputs), outputs)
+
+
+def test_select_leaky_relu_is_keras_leaky_relu_and_serializes(tmp_path):
+    # Zeros and subnormals too: TensorFlow's LeakyReluGrad takes x > 0 there.
+    x = np.random.default_rng(0).normal(size=(2, 64)).astype("float32")
+    x[0, :4] = [0.0, -0.0, 1e-40, -1e-40]
+    select, keras_layer = SelectLeakyReLU(0.2), keras.layers.LeakyReLU(0.2)
+    weights = tf.constant(np.linspace(-1, 1, x.size, dtype="float32").reshape(2, 64))
+
+    def values_and_gradients(layer):
+        inputs = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            outputs = layer(inputs)
+            loss = tf.reduce_sum(outputs * weights)
+        return outputs.numpy(), tape.gradient(loss, inputs).numpy()
+
+    for got, expected in zip(
+        values_and_gradients(select), values_and_gradients(keras_layer), strict=True
+    ):
+        np.testing.assert_array_equal(got.view("int32"), expected.view("int32"))
+    model = keras.Sequential([keras.Input((64,)), select])
+    model.save(tmp_path / "select.keras")
+    loaded = keras.models.load_model(tmp_path / "select.keras").layers[0]
+    assert type(loaded) is SelectLeakyReLU and loaded.negative_slope == 0.2
+
+
+def test_the_dcgan_discriminator_has_the_weights_it_had_with_keras_leaky_relu():
+    discriminator = networks.dcgan_discriminator((8, 8, 1), width=4)
+    activations = [type(layer) for layer in discriminator.layers]
+    assert activations.count(SelectLeakyReLU) == 2
+    assert keras.layers.LeakyReLU not in activations
+    assert [tuple(w.shape) for w in discriminator.weights] == [
+        (4, 4, 1, 4), (4,), (4, 4, 4, 8), (8,), (32, 1), (1,)
+    ]  # fmt: skip
 
 
 def test_paper_networks_match_the_paper():
