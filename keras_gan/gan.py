@@ -63,12 +63,12 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
             training) or ``"constant"``.
         generator_loss: deprecated; ``objective`` with the same name.
 
-    Example:
-    >>> gan = GAN(networks.dcgan_generator(64, (8, 8, 1)),
-    ...           networks.dcgan_discriminator((8, 8, 1)))
-    >>> gan.compile()
-    >>> gan.fit(data.from_array(images, batch_size=64), epochs=10)
-    >>> images = gan.sample(16, seed=0)
+    Examples:
+        >>> gan = GAN(networks.dcgan_generator(64, (8, 8, 1)),
+        ...           networks.dcgan_discriminator((8, 8, 1)))
+        >>> gan.compile()
+        >>> gan.fit(data.from_array(images, batch_size=64), epochs=10)
+        >>> images = gan.sample(16, seed=0)
     """
 
     def __init__(
@@ -128,6 +128,11 @@ class GAN(backend.StepTrainer, TwoOptimizers, keras.Model):
         return list(self.trackers.values())
 
     def train_step(self, data):
+        """One outer iteration of Algorithm 1 on a batch of k*m real images.
+
+        ``fit`` calls it; the steps are the class docstring's. Returns the logs
+        (``d_loss``, ``g_loss``, ``d_real``, ``d_fake``, ...).
+        """
         real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         real_batches = minibatches.split(
             real_images, self.discriminator_steps, self.image_shape

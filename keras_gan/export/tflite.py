@@ -68,8 +68,8 @@ def export_tflite(model, path, *, quantize="none", use_ema=False, value_range=No
     Returns:
         An ``ExportReport`` with the file's size and its error.
 
-    Example:
-    >>> print(export_tflite(gan, "run/gan.tflite", quantize="float16"))
+    Examples:
+        >>> print(export_tflite(gan, "run/gan.tflite", quantize="float16"))
     """
     litert.check_quantize(quantize)
     tensorflow_backend("LiteRT (.tflite) export")
