@@ -32,8 +32,8 @@ def translation(images, draw, ratio=0.125):
         draw: ``draw(shape)`` -> float32 U(0, 1) noise.
         ratio: the largest shift, as a fraction of the side.
 
-    Example:
-    >>> translation(images, uniform_stream(seed, step, 0), ratio=0.125)
+    Examples:
+        >>> translation(images, uniform_stream(seed, step, 0), ratio=0.125)
     """
     images = ops.convert_to_tensor(images)
     height, width = _sides(images)
@@ -57,8 +57,8 @@ def cutout(images, draw, ratio=0.5):
         draw: ``draw(shape)`` -> float32 U(0, 1) noise.
         ratio: the square's side, as a fraction of the image's.
 
-    Example:
-    >>> cutout(images, uniform_stream(seed, step, 0), ratio=0.5)
+    Examples:
+        >>> cutout(images, uniform_stream(seed, step, 0), ratio=0.5)
     """
     images = ops.convert_to_tensor(images)
     height, width = _sides(images)
@@ -89,8 +89,8 @@ def color(images, draw):
         images: NHWC images.
         draw: ``draw(shape)`` -> float32 U(0, 1) noise.
 
-    Example:
-    >>> color(images, uniform_stream(seed, step, 0))
+    Examples:
+        >>> color(images, uniform_stream(seed, step, 0))
     """
     images = ops.convert_to_tensor(images)
     shape = (ops.shape(images)[0], 1, 1, 1)
@@ -122,9 +122,9 @@ class DiffAugment:
         translation_ratio: the largest shift, as a fraction of the side.
         cutout_ratio: the cutout square's side, as a fraction of the image's.
 
-    Example:
-    >>> augment = DiffAugment("translation,cutout,color")
-    >>> logits = discriminator(augment(images, uniform_stream(seed, step, 0)))
+    Examples:
+        >>> augment = DiffAugment("translation,cutout,color")
+        >>> logits = discriminator(augment(images, uniform_stream(seed, step, 0)))
     """
 
     def __init__(

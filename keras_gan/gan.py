@@ -80,12 +80,12 @@ class GAN(backend.StepTrainer, TwoOptimizers, Sampling, keras.Model):
             sub-folders of an image folder.
         generator_loss: deprecated; ``objective`` with the same name.
 
-    Example:
-    >>> gan = GAN(networks.dcgan_generator(64, (8, 8, 1)),
-    ...           networks.dcgan_discriminator((8, 8, 1)))
-    >>> gan.compile()
-    >>> gan.fit(data.from_array(images, batch_size=64), epochs=10)
-    >>> images = gan.sample(16, seed=0)
+    Examples:
+        >>> gan = GAN(networks.dcgan_generator(64, (8, 8, 1)),
+        ...           networks.dcgan_discriminator((8, 8, 1)))
+        >>> gan.compile()
+        >>> gan.fit(data.from_array(images, batch_size=64), epochs=10)
+        >>> images = gan.sample(16, seed=0)
     """
 
     def __init__(
@@ -154,6 +154,11 @@ class GAN(backend.StepTrainer, TwoOptimizers, Sampling, keras.Model):
         return list(self.trackers.values())
 
     def train_step(self, data):
+        """One outer iteration of Algorithm 1 on a batch of k*m real images.
+
+        ``fit`` calls it; the steps are the class docstring's. Returns the logs
+        (``d_loss``, ``g_loss``, ``d_real``, ``d_fake``, ...).
+        """
         real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         k = self.discriminator_steps
         real_batches = minibatches.split(real_images, k, self.image_shape)

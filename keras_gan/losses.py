@@ -40,9 +40,9 @@ def minimax_discriminator_loss(real_logits, fake_logits):
         real_logits: discriminator logits on real images, shape ``(m, 1)``.
         fake_logits: discriminator logits on generated images, ``(m, 1)``.
 
-    Example:
-    >>> float(minimax_discriminator_loss(ops.zeros((4, 1)), ops.zeros((4, 1))))
-    1.3862943...
+    Examples:
+        >>> float(minimax_discriminator_loss(ops.zeros((4, 1)), ops.zeros((4, 1))))
+        1.3862943...
     """
     real_term = ops.mean(ops.softplus(-_as_float32(real_logits)))
     fake_term = ops.mean(ops.softplus(_as_float32(fake_logits)))
@@ -92,9 +92,9 @@ def hinge_discriminator_loss(real_logits, fake_logits):
         real_logits: discriminator logits on real images.
         fake_logits: discriminator logits on generated images.
 
-    Example:
-    >>> float(hinge_discriminator_loss([[2.0], [0.0]], [[-3.0], [0.5]]))
-    1.25
+    Examples:
+        >>> float(hinge_discriminator_loss([[2.0], [0.0]], [[-3.0], [0.5]]))
+        1.25
     """
     real_term = ops.mean(ops.relu(1.0 - _as_float32(real_logits)))
     fake_term = ops.mean(ops.relu(1.0 + _as_float32(fake_logits)))
@@ -124,9 +124,9 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
         real_logits: critic outputs on real images.
         fake_logits: critic outputs on generated images.
 
-    Example:
-    >>> float(wasserstein_discriminator_loss([[2.0], [0.0]], [[-3.0], [1.0]]))
-    -2.0
+    Examples:
+        >>> float(wasserstein_discriminator_loss([[2.0], [0.0]], [[-3.0], [1.0]]))
+        -2.0
     """
     return ops.mean(_as_float32(fake_logits)) - ops.mean(_as_float32(real_logits))
 
@@ -146,9 +146,9 @@ def least_squares_discriminator_loss(real_logits, fake_logits):
         real_logits: discriminator outputs on real images.
         fake_logits: discriminator outputs on generated images.
 
-    Example:
-    >>> float(least_squares_discriminator_loss([[3.0]], [[-1.0]]))
-    2.5
+    Examples:
+        >>> float(least_squares_discriminator_loss([[3.0]], [[-1.0]]))
+        2.5
     """
     real_term = 0.5 * ops.mean(ops.square(_as_float32(real_logits) - 1.0))
     fake_term = 0.5 * ops.mean(ops.square(_as_float32(fake_logits)))
@@ -180,9 +180,9 @@ def relativistic_discriminator_loss(real_logits, fake_logits):
         real_logits: discriminator logits on real images, shape ``(m, 1)``.
         fake_logits: discriminator logits on generated images, ``(m, 1)``.
 
-    Example:
-    >>> float(relativistic_discriminator_loss([[1.0]], [[1.0]]))
-    0.6931471...
+    Examples:
+        >>> float(relativistic_discriminator_loss([[1.0]], [[1.0]]))
+        0.6931471...
     """
     real, fake = _paired(real_logits, fake_logits)
     return ops.mean(ops.softplus(fake - real))
@@ -243,8 +243,8 @@ def get(objective):
         objective: a name in ``LOSSES`` or a pair of loss functions, returned
             as it is.
 
-    Example:
-    >>> generator_loss, discriminator_loss = get("hinge")
+    Examples:
+        >>> generator_loss, discriminator_loss = get("hinge")
     """
     if isinstance(objective, (tuple, list)) and len(objective) == 2:
         if all(callable(function) for function in objective):

@@ -130,9 +130,9 @@ def uniform_stream(seed, step, phase):
         step: the optimizer step (a variable or tensor).
         phase: which update of the step the noise is for.
 
-    Example:
-    >>> draw = uniform_stream(seed=1, step=0, phase=0)
-    >>> epsilon = draw((16, 1, 1, 1))  # one weight per image
+    Examples:
+        >>> draw = uniform_stream(seed=1, step=0, phase=0)
+        >>> epsilon = draw((16, 1, 1, 1))  # one weight per image
     """
     key = backend.random_key(seed, _UNIFORM_SALT)
     for value in (step, phase):

@@ -92,10 +92,10 @@ class R1(_ZeroCentred):
         gamma: weight of the penalty (>= 0); 10 is common at 64x64 and below.
         every: compute it on one step in ``every``, multiplied by ``every``.
 
-    Example:
-    >>> penalty = R1(gamma=10.0, every=16)
-    >>> loss = d_loss + discriminator_penalty([penalty], discriminator, real,
-    ...                                       fake, step=step, draw=draw)
+    Examples:
+        >>> penalty = R1(gamma=10.0, every=16)
+        >>> loss = d_loss + discriminator_penalty([penalty], discriminator, real,
+        ...                                       fake, step=step, draw=draw)
     """
 
     def _images(self, real_images, fake_images):
@@ -113,8 +113,8 @@ class R2(_ZeroCentred):
         gamma: weight of the penalty (>= 0).
         every: compute it on one step in ``every``, multiplied by ``every``.
 
-    Example:
-    >>> penalties = [R1(gamma=1.0), R2(gamma=1.0)]
+    Examples:
+        >>> penalties = [R1(gamma=1.0), R2(gamma=1.0)]
     """
 
     def _images(self, real_images, fake_images):
@@ -135,9 +135,9 @@ class GradientPenalty(Penalty):
         weight: lambda, the weight of the penalty (>= 0); the paper uses 10.
         every: compute it on one step in ``every``, multiplied by ``every``.
 
-    Example:
-    >>> penalty = GradientPenalty(weight=10.0)
-    >>> total = penalty(critic, real, fake, uniform_stream(seed, step, 0))
+    Examples:
+        >>> penalty = GradientPenalty(weight=10.0)
+        >>> total = penalty(critic, real, fake, uniform_stream(seed, step, 0))
     """
 
     def __init__(self, weight=10.0, every=1):
@@ -180,9 +180,9 @@ def discriminator_penalty(
         draw: ``draw(shape)`` -> float32 U(0, 1) noise, e.g.
             ``keras_gan.noise.uniform_stream(seed, step, phase)``.
 
-    Example:
-    >>> penalty = discriminator_penalty([R1(10.0, every=16)], discriminator,
-    ...                                 real, fake, step=step, draw=draw)
+    Examples:
+        >>> penalty = discriminator_penalty([R1(10.0, every=16)], discriminator,
+        ...                                 real, fake, step=step, draw=draw)
     """
     total = ops.zeros((), "float32")
     for penalty in penalties:

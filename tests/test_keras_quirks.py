@@ -1,4 +1,4 @@
-"""Keras bugs that the README works around, pinned so we notice when they are fixed."""
+"""Keras bugs the docs work around, pinned so we notice when they are fixed."""
 
 import keras
 import pytest
@@ -13,9 +13,9 @@ def _batches(real_images):
 def test_model_checkpoint_best_only_with_integer_save_freq_crashes(
     tmp_path, real_images
 ):
-    # A Keras bug documented in the README: ModelCheckpoint picks its
+    # A Keras bug documented in docs/monitoring.md: ModelCheckpoint picks its
     # comparison at the first epoch end, so a save_best_only check at a batch
-    # calls None. If this test fails, Keras fixed it: update the README.
+    # calls None. If this test fails, Keras fixed it: update the docs.
     checkpoint = keras.callbacks.ModelCheckpoint(
         tmp_path / "gan.keras", monitor="g_loss", mode="min", save_best_only=True,
         save_freq=2,

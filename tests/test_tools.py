@@ -179,3 +179,20 @@ def test_gpu_check_exit_status(gpu_check, monkeypatch, outcome, allow_cpu, code)
     monkeypatch.setattr(gpu_check, "run_backend", fake_run_backend)
     argv = ["--backends", "jax,torch"] + (["--allow-cpu"] if allow_cpu else [])
     assert gpu_check.main(argv) == code
+
+
+def test_results_table_replaces_only_its_part_of_the_page(tmp_path):
+    reproduce = _load("reproduce_results")
+    page = tmp_path / "results.md"
+    page.write_text(
+        f"# Results\n\nbefore\n\n{reproduce.TABLE_START}\n\n| old |\n\n"
+        f"{reproduce.TABLE_END}\n\nafter\n"
+    )
+    reproduce.write_table(page, ["| new |", "|---|"])
+    assert page.read_text() == (
+        f"# Results\n\nbefore\n\n{reproduce.TABLE_START}\n\n| new |\n|---|\n\n"
+        f"{reproduce.TABLE_END}\n\nafter\n"
+    )
+    bare = tmp_path / "table.md"
+    reproduce.write_table(bare, ["| new |"])
+    assert bare.read_text() == "| new |\n"

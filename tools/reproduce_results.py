@@ -1,4 +1,4 @@
-"""The README's results table: every recipe on MNIST, Fashion-MNIST, Stacked MNIST.
+"""The docs' results table: every recipe on MNIST, Fashion-MNIST, Stacked MNIST.
 
 Each row trains one recipe (``keras_gan.recipes``) on a dataset's first 50,000
 training images (the paper's split) for a budget of process CPU time, then
@@ -13,7 +13,8 @@ Rows are named ``DATASET/RECIPE/sSEED/MINUTESm``, optionally with recipe
 arguments: ``mnist/r3gan/s0/15m/gamma=1.0,learning_rate=1e-4``. A row with
 ``num_classes=10`` trains a class-conditional GAN on the dataset's labels and
 is also scored by conditional accuracy and intra-class Frechet distance (a
-second table). ``--rows`` takes row names, or ``table`` for the README's rows.
+second table). ``--rows`` takes row names, or ``table`` for the rows of
+docs/results.md.
 
     nice -n 5 python tools/reproduce_results.py --data-dir ../shared/data \\
         --rows table --output-dir runs/results --table docs/results.md
@@ -264,6 +265,26 @@ def seed_summary(results):
     ]
 
 
+TABLE_START, TABLE_END = "<!-- results-table:start -->", "<!-- results-table:end -->"
+
+
+def write_table(path, lines):
+    """Writes the table to ``path``, between its markers if the file has them.
+
+    docs/results.md is the Results page of the docs: the table goes between
+    ``TABLE_START`` and ``TABLE_END`` and the text around it stays. A file
+    without the markers is written whole.
+    """
+    text = "\n".join(lines) + "\n"
+    page = open(path).read() if os.path.exists(path) else ""
+    if TABLE_START in page and TABLE_END in page:
+        head, rest = page.split(TABLE_START, 1)
+        tail = rest.split(TABLE_END, 1)[1]
+        text = f"{head}{TABLE_START}\n\n{text}\n{TABLE_END}{tail}"
+    with open(path, "w") as file:
+        file.write(text)
+
+
 def _write_json(path, content):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as file:
@@ -291,8 +312,7 @@ def main(argv=None):
         lines += ["", *conditional]
     print("\n".join(lines))
     if args.table:
-        with open(args.table, "w") as file:
-            file.write("\n".join(lines) + "\n")
+        write_table(args.table, lines)
 
 
 if __name__ == "__main__":

@@ -51,9 +51,9 @@ def from_array(
         shuffle: a new order every epoch; False keeps the array's order.
         seed: data-order seed; None draws one.
 
-    Example:
-    >>> images, _ = load_arrays("digits")
-    >>> dataset = from_array(images, batch_size=64, value_range=(-1, 1))
+    Examples:
+        >>> images, _ = load_arrays("digits")
+        >>> dataset = from_array(images, batch_size=64, value_range=(-1, 1))
     """
     images = check_images(as_nhwc(np.asarray(images, dtype="float32")))
     if labels is not None:

@@ -40,9 +40,9 @@ def parzen_log_likelihood(
         ``sigma`` (the chosen width) and ``validation_log_likelihoods`` (one
         per candidate sigma).
 
-    Example:
-    >>> result = parzen_log_likelihood(gan.sample(10000, seed=0), x_test, x_valid)
-    >>> result["log_likelihood"], result["standard_error"], result["sigma"]
+    Examples:
+        >>> result = parzen_log_likelihood(gan.sample(10000, seed=0), x_test, x_valid)
+        >>> result["log_likelihood"], result["standard_error"], result["sigma"]
     """
     centres = _flatten(samples, "samples")
     test = _flatten(test, "test", centres.shape[1])

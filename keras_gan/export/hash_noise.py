@@ -103,9 +103,9 @@ def hash_normal(num_samples, latent_dim, seed):
         latent_dim: int, columns of noise.
         seed: int32 scalar tensor or int.
 
-    Example:
-    >>> hash_normal(2, 3, seed=0).shape
-    TensorShape([2, 3])
+    Examples:
+        >>> hash_normal(2, 3, seed=0).shape
+        TensorShape([2, 3])
     """
     tf = _tf()
     pairs = tf.reshape(_hash_uniform(2 * num_samples * latent_dim, seed), (-1, 2))

@@ -39,10 +39,10 @@ def export_saved_model(model, path, *, use_ema=False, value_range=None):
     Returns:
         ``path``.
 
-    Example:
-    >>> export_saved_model(gan, "run/saved_model")
-    >>> tf.saved_model.load("run/saved_model").signatures["sample"](
-    ...     num_samples=16, seed=0, truncation=1.0)["images"]
+    Examples:
+        >>> export_saved_model(gan, "run/saved_model")
+        >>> tf.saved_model.load("run/saved_model").signatures["sample"](
+        ...     num_samples=16, seed=0, truncation=1.0)["images"]
     """
     tf = tensorflow_backend("SavedModel export")
     exportable = load_exportable(model, use_ema=use_ema)

@@ -86,8 +86,8 @@ def export_tflite(
     Returns:
         An ``ExportReport`` with the file's size and its error.
 
-    Example:
-    >>> print(export_tflite(gan, "run/gan.tflite", quantize="float16"))
+    Examples:
+        >>> print(export_tflite(gan, "run/gan.tflite", quantize="float16"))
     """
     litert.check_quantize(quantize)
     tensorflow_backend("LiteRT (.tflite) export")

@@ -21,9 +21,9 @@ class Maxout(layers.Layer):
             kernel, in ``keras.layers.SpectralNormalization``. Its spectral
             norm bounds every piece's, so the unit stays 1-Lipschitz.
 
-    Example:
-    >>> Maxout(240, pieces=5)(keras.ops.ones((2, 784))).shape
-    (2, 240)
+    Examples:
+        >>> Maxout(240, pieces=5)(keras.ops.ones((2, 784))).shape
+        (2, 240)
     """
 
     def __init__(

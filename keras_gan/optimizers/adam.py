@@ -32,11 +32,11 @@ class FusedAdam(keras.optimizers.Adam):
     Takes exactly the arguments of ``keras.optimizers.Adam`` and computes the
     same update (to float32 rounding).
 
-    Example:
-    >>> gan.compile(
-    ...     generator_optimizer=FusedAdam(2e-4, beta_1=0.5),
-    ...     discriminator_optimizer=FusedAdam(2e-4, beta_1=0.5),
-    ... )
+    Examples:
+        >>> gan.compile(
+        ...     generator_optimizer=FusedAdam(2e-4, beta_1=0.5),
+        ...     discriminator_optimizer=FusedAdam(2e-4, beta_1=0.5),
+        ... )
     """
 
     def update_step(self, gradient, variable, learning_rate):

@@ -21,9 +21,9 @@ class RampedMomentumSGD(keras.optimizers.SGD):
         ramp_end: step where it ends (the paper: epoch 250).
         **kwargs: other ``keras.optimizers.SGD`` arguments.
 
-    Example:
-    >>> steps = 50_000 // 100  # steps per epoch of the paper's MNIST runs
-    >>> RampedMomentumSGD(DecayingLearningRate(), 0.5, 0.7, steps, 250 * steps)
+    Examples:
+        >>> steps = 50_000 // 100  # steps per epoch of the paper's MNIST runs
+        >>> RampedMomentumSGD(DecayingLearningRate(), 0.5, 0.7, steps, 250 * steps)
     """
 
     def __init__(

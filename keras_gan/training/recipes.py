@@ -155,7 +155,7 @@ def r3gan(
     betas (0, 0.99) for both networks, and a moving average whose decay ramps
     up (``ema_schedule="ramp"``). The discriminator has no dropout: the
     penalties regularise it. Width 32, gamma 1 and learning rate 5e-4 were
-    chosen by 5-CPU-minute MNIST runs (README, "Results"): at learning rate
+    chosen by 5-CPU-minute MNIST runs (docs/results.md): at learning rate
     2e-4, gamma 1 beat 0.1 (Frechet distance 15.7 against 21.2), and 5e-4
     beat 2e-4 at gamma 0.1 (13.7 against 21.2).
 

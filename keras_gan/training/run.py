@@ -67,11 +67,11 @@ def train(
         ValueError: bad arguments or data, or a backup of another run.
         RuntimeError: the losses or weights became NaN or infinite.
 
-    Example:
-    >>> images, _ = data.load_arrays("digits")
-    >>> gan = networks.build_gan(images.shape[1:], seed=0)
-    >>> gan.compile()
-    >>> train(gan, images, output_dir="runs/digits", epochs=10)
+    Examples:
+        >>> images, _ = data.load_arrays("digits")
+        >>> gan = networks.build_gan(images.shape[1:], seed=0)
+        >>> gan.compile()
+        >>> train(gan, images, output_dir="runs/digits", epochs=10)
     """
     _check_gan(gan)
     pixel_range = networks.output_range(gan.generator)

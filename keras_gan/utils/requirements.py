@@ -42,8 +42,8 @@ def import_optional(module, feature, *, package, install):
 def import_tensorflow(feature):
     """The ``tensorflow`` module, or ``MissingDependency`` naming ``feature``.
 
-    Example:
-    >>> tf = import_tensorflow("SavedModel export")
+    Examples:
+        >>> tf = import_tensorflow("SavedModel export")
     """
     return import_optional(
         "tensorflow", feature, package="TensorFlow", install=INSTALL_TENSORFLOW
