@@ -7,10 +7,19 @@ imports ``keras``, so by the time ``keras_gan.cli`` runs the banners are
 out: ``keras_gan/__init__.py`` calls ``quiet_tensorflow_in_the_command``
 before its first import instead. It changes nothing when ``keras_gan`` is
 imported by a user's program, and a value the user set always wins.
+
+Two lines no log level hides: ``port.cc``'s "oneDNN custom operations are
+on" notice, each after absl's "All log messages before absl::InitializeLog()"
+preamble, written while TensorFlow's libraries load. The command imports
+``keras`` with stderr held in a file and passes on every other line (a real
+warning or error still shows); a user who sets ``TF_CPP_MIN_LOG_LEVEL``
+sees everything TensorFlow writes at that level, these lines included.
 """
 
+import contextlib
 import os
 import sys
+import tempfile
 
 # Level 1 hides TensorFlow's C++ INFO lines and keeps its warnings and errors.
 COMMAND_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "1"}
@@ -39,12 +48,55 @@ def is_the_command(argv=None, orig_argv=None):
     return any(module.startswith("keras_gan.cli") for module in modules)
 
 
+# Informational lines written while TensorFlow loads, before any log level
+# applies (absl is not initialised yet).
+LOAD_NOTICES = (
+    "All log messages before absl::InitializeLog() is called",
+    "port.cc:153] oneDNN custom operations are on",
+)
+
+
 def quiet_tensorflow_in_the_command():
     """Sets ``COMMAND_ENVIRONMENT``'s defaults when this process is the command.
 
     Only defaults (``os.environ.setdefault``): a ``TF_CPP_MIN_LOG_LEVEL`` the
-    user exported, ``0`` included, is kept.
+    user exported, ``0`` included, is kept, and then the load notices show too.
     """
-    if is_the_command():
-        for name, value in COMMAND_ENVIRONMENT.items():
-            os.environ.setdefault(name, value)
+    if not is_the_command():
+        return
+    users_level = "TF_CPP_MIN_LOG_LEVEL" in os.environ
+    for name, value in COMMAND_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    if not users_level:
+        with without_lines(LOAD_NOTICES):
+            import keras  # noqa: F401  (loads TensorFlow when it is the backend)
+
+
+@contextlib.contextmanager
+def without_lines(fragments, stream=None):
+    """Holds what is written to file descriptor 2 and passes it on without the
+    lines that contain one of ``fragments``.
+
+    C++ writes to the descriptor, not to ``sys.stderr``, so the descriptor is
+    what is redirected (to a temporary file: a pipe could fill and block).
+    """
+    stream = sys.stderr if stream is None else stream
+    stream.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            stream.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            text = held.read().decode("utf-8", errors="replace")
+            kept = [
+                line
+                for line in text.splitlines(keepends=True)
+                if not any(fragment in line for fragment in fragments)
+            ]
+            stream.write("".join(kept))
+            stream.flush()

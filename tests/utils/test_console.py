@@ -50,6 +50,15 @@ def test_a_program_that_imports_keras_gan_keeps_its_environment(monkeypatch):
     assert "TF_CPP_MIN_LOG_LEVEL" not in os.environ
 
 
+def test_held_stderr_passes_on_every_line_but_the_notices(tmp_path):
+    out = tmp_path / "stderr.txt"
+    with open(out, "w") as stream:
+        with console.without_lines(["notice"], stream=stream):
+            os.write(2, b"I0000 port.cc] a notice\nE0000 a real error\n")
+            os.write(2, b"W0000 a warning, no newline")
+    assert out.read_text() == "E0000 a real error\nW0000 a warning, no newline"
+
+
 def _user_environment(**variables):
     # conftest.py sets TF_CPP_MIN_LOG_LEVEL=3 for this process: a user has none.
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
@@ -86,6 +95,7 @@ def test_a_healthy_train_prints_no_tensorflow_banner_or_remapper_error(tmp_path)
     assert code == 0, stderr
     assert "remapper failed" not in stderr and "E0000" not in stderr, stderr
     assert _tensorflow_lines(stderr) == [], stderr
+    assert ONEDNN_NOTICE not in stderr and ABSL_PREAMBLE not in stderr, stderr
     assert (tmp_path / "gan.keras").exists()
 
 
