@@ -74,6 +74,34 @@ def test_the_tflite_file_takes_labels_and_records_its_classes(conditional):
         litert.generate(interpreter, latents, np.array([0, 1, 9], "int32"))
 
 
+# (max, mean) |tflite - keras| as fractions of the pixel range, as the
+# unconditional exports document them (export/README.md).
+ERROR_BOUNDS = {
+    "float16": (0.01, 0.001),
+    "dynamic": (0.05, 0.005),
+    "int8": (0.25, 0.02),
+}
+
+
+@pytest.mark.parametrize("quantize", ["float16", "dynamic", "int8"])
+def test_quantized_conditional_tflite_stays_within_the_documented_bounds(
+    conditional, tmp_path, quantize
+):
+    gan = conditional[0]
+    path = str(tmp_path / f"{quantize}.tflite")
+    report = export.export_tflite(gan, path, quantize=quantize)
+    largest, average = (2.0 * bound for bound in ERROR_BOUNDS[quantize])  # [-1, 1]
+    assert report.max_abs_error < largest and report.mean_abs_error < average
+    interpreter = litert.load_interpreter(path)
+    assert litert.metadata(interpreter)["num_classes"] == CLASSES
+    latents = np.random.default_rng(7).normal(size=(32, 6)).astype("float32")
+    labels = np.arange(32, dtype="int32") % CLASSES
+    error = np.abs(
+        litert.generate(interpreter, latents, labels) - gan.generate(latents, labels)
+    )
+    assert error.max() < largest and error.mean() < average
+
+
 def test_every_artifact_samples_a_class_and_refuses_one_out_of_range(conditional):
     gan, saved, path, _ = conditional
     for model in (gan, saved, path):

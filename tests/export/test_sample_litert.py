@@ -86,6 +86,44 @@ def test_samples_with_the_sample_signature(models, tmp_path):
     assert not np.array_equal(other, grid)
 
 
+@pytest.fixture(scope="module")
+def conditional_tflite(tmp_path_factory):
+    keras.utils.set_random_seed(3)
+    gan = networks.build_gan((8, 8, 1), width=4, latent_dim=6, num_classes=4, seed=0)
+    path = tmp_path_factory.mktemp("conditional") / "gan.tflite"
+    export_tflite(gan, path)
+    return str(path)
+
+
+def test_label_and_labels_pick_the_classes_of_a_conditional_file(
+    conditional_tflite, tmp_path
+):
+    interpreter = litert.load_interpreter(conditional_tflite)
+    options = ["--num-samples", "3", "--seed", "5"]
+    for chosen, labels in (
+        (["--label", "3"], [3, 3, 3]),
+        (["--labels", "2,0,1"], [2, 0, 1]),
+    ):
+        grid = _sample(conditional_tflite, tmp_path, *options, *chosen)
+        pixels, _ = litert.sample(interpreter, 3, 5, labels=np.array(labels, "int32"))
+        np.testing.assert_array_equal(grid, images.tile(pixels)[..., 0])
+    output = tmp_path / "bad.png"
+    run = _run_without_tensorflow(
+        [
+            SAMPLER,
+            conditional_tflite,
+            *options,
+            "--label",
+            "4",
+            "--output",
+            str(output),
+        ],
+        tmp_path,
+    )
+    assert run.returncode != 0 and "labels must lie in [0, 4)" in run.stderr
+    assert "Traceback" not in run.stderr and not output.exists()
+
+
 def test_latents_only_model_draws_latents_with_numpy(generator, models, tmp_path):
     options = ["--num-samples", "5", "--seed", "4", "--scale", "2"]
     grid = _sample(models["latents_only"], tmp_path, *options).astype(int)

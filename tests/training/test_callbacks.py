@@ -10,7 +10,8 @@ import tensorflow as tf
 from PIL import Image
 from tensorboard.backend.event_processing import event_accumulator
 
-from keras_gan import GAN, callbacks, data, networks
+from keras_gan import GAN, callbacks, data, networks, sample_latents
+from keras_gan.utils import images as image_utils
 
 SHAPE = (8, 8, 1)
 
@@ -135,6 +136,23 @@ def test_sample_grid_every_steps(tmp_path, real_images):
     names = sorted(path.name for path in tmp_path.iterdir())
     assert names == ["epoch_0002.png", "step_0000005.png", "step_0000010.png",
                      "step_0000015.png"]  # fmt: skip
+
+
+def test_a_conditional_grid_has_a_row_per_class_and_fixed_latents_per_column(
+    tmp_path,
+):
+    keras.utils.set_random_seed(0)
+    gan = networks.build_gan(SHAPE, width=4, latent_dim=8, num_classes=12, seed=0)
+    grid_callback = callbacks.SampleGrid(png_dir=str(tmp_path), num_samples=30)
+    grid_callback.set_model(gan)
+    # The first 10 of 12 classes, 30 // 10 = 3 columns; column i is latent i of
+    # the seed in every row: style fixed, class changing.
+    latents = sample_latents(3, 8, grid_callback.seed)
+    generated = gan.generate(np.tile(latents, (10, 1)), np.repeat(np.arange(10), 3))
+    expected = image_utils.tile(image_utils.to_uint8(generated, (-1.0, 1.0)), columns=3)
+    np.testing.assert_array_equal(grid_callback.grid(), expected)
+    rows = generated.reshape(10, 3, *SHAPE)
+    assert not np.allclose(rows[0], rows[1])
 
 
 def test_sample_grid_needs_a_destination():

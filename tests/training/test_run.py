@@ -73,10 +73,14 @@ def _kill_mid_epoch(command, backup_path, after_step, steps_per_epoch, environme
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("conditional", [False, True], ids=["", "conditional"])
 @pytest.mark.parametrize("backend_name", ["tensorflow", "jax"])
-def test_rerun_after_sigkill_mid_epoch_is_bit_identical(tmp_path, backend_name):
+def test_rerun_after_sigkill_mid_epoch_is_bit_identical(
+    tmp_path, backend_name, conditional
+):
     # digits: 1797 images, batches of 32 -> 56 steps per epoch.
     extra = ("--epochs", "3", "--backup-every-steps", "10")
+    extra += ("--conditional",) if conditional else ()
     environment = _environment(backend_name)
     straight, crashed = tmp_path / "straight", tmp_path / "crashed"
     subprocess.run(_command(straight, *extra), env=environment, check=True)
