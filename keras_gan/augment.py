@@ -137,6 +137,11 @@ class DiffAugment:
         self.policy = policy
         self.translation_ratio = translation_ratio
         self.cutout_ratio = cutout_ratio
+        if not isinstance(policy, str):
+            raise ValueError(
+                "`policy` must be a string of comma-separated names, e.g. "
+                f"'translation,cutout'. Received: policy={policy!r}"
+            )
         self._names = [name.strip() for name in policy.split(",") if name.strip()]
         unknown = [name for name in self._names if name not in _AUGMENTATIONS]
         if unknown:

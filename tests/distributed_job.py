@@ -1,8 +1,9 @@
 """A training job run in its own process by test_gan_distributed.py.
 
-Usage: python distributed_job.py MODE OUTPUT.npz [STEPS [K [OPTIMIZER]]], MODE
-one of ``single``, ``mirrored`` (2 logical CPUs) or ``worker`` (TF_CONFIG
-set); OPTIMIZER ``sgd`` (SGD 0.5) or ``auto`` (the GAN's default, FusedAdam).
+Usage: python distributed_job.py MODE OUTPUT.npz [STEPS [K [OPTIMIZER
+[CLASSES]]]], MODE one of ``single``, ``mirrored`` (2 logical CPUs) or
+``worker`` (TF_CONFIG set); OPTIMIZER ``sgd`` (SGD 0.5) or ``auto`` (the
+GAN's default, FusedAdam); CLASSES > 0 makes the GAN conditional.
 Devices must be configured before TensorFlow runs any op, hence a process.
 """
 
@@ -37,8 +38,27 @@ def tiny_networks():
     return generator, discriminator
 
 
-def train(steps, discriminator_steps, optimizer):
-    gan = GAN(*tiny_networks(), seed=3, discriminator_steps=discriminator_steps)
+def tiny_conditional_networks(classes):
+    """G(z, y) with a class embedding beside z; D(x, y) with a projection head."""
+    keras.utils.set_random_seed(1)
+    latents, labels = keras.Input((4,)), keras.Input((), dtype="int32")
+    joined = keras.layers.Concatenate()(
+        [latents, keras.layers.Embedding(classes, 3)(labels)]
+    )
+    hidden = keras.layers.Dense(8, "relu")(joined)
+    generator = keras.Model([latents, labels], keras.layers.Dense(6, "tanh")(hidden))
+    images, image_labels = keras.Input((6,)), keras.Input((), dtype="int32")
+    features = keras.layers.Dense(8, "relu")(images)
+    projection = keras.layers.Dot(axes=1)(
+        [features, keras.layers.Embedding(classes, 8)(image_labels)]
+    )
+    logits = keras.layers.Add()([keras.layers.Dense(1)(features), projection])
+    return generator, keras.Model([images, image_labels], logits)
+
+
+def train(steps, discriminator_steps, optimizer, classes=0):
+    networks = tiny_conditional_networks(classes) if classes else tiny_networks()
+    gan = GAN(*networks, seed=3, discriminator_steps=discriminator_steps)
     if optimizer == "sgd":
         gan.compile(
             generator_optimizer=keras.optimizers.SGD(0.5),
@@ -48,6 +68,9 @@ def train(steps, discriminator_steps, optimizer):
         gan.compile()
     images = np.random.default_rng(0).uniform(-1, 1, (1024, 6)).astype("float32")
     batch = GLOBAL_BATCH * discriminator_steps
+    if classes:
+        labels = np.arange(len(images), dtype="int32") % classes
+        images = (images, labels)
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(
         batch, drop_remainder=True
     )
@@ -55,7 +78,7 @@ def train(steps, discriminator_steps, optimizer):
     return gan, history
 
 
-def main(mode, output, steps=1, discriminator_steps=1, optimizer="sgd"):
+def main(mode, output, steps=1, discriminator_steps=1, optimizer="sgd", classes=0):
     if mode == "mirrored":
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(
@@ -67,7 +90,9 @@ def main(mode, output, steps=1, discriminator_steps=1, optimizer="sgd"):
     else:
         strategy = tf.distribute.get_strategy()
     with strategy.scope():
-        gan, history = train(int(steps), int(discriminator_steps), optimizer)
+        gan, history = train(
+            int(steps), int(discriminator_steps), optimizer, int(classes)
+        )
     np.savez(
         output,
         replicas=strategy.num_replicas_in_sync,

@@ -120,5 +120,7 @@ def test_diffaugment_serializes_and_rejects_unknown_names():
     assert restored.get_config() == policy.get_config()
     with pytest.raises(ValueError, match=r"'colour'.*\['color', 'cutout'.*policy="):
         DiffAugment("translation,colour")
+    with pytest.raises(ValueError, match=r"comma-separated.*\('translation',\)"):
+        augment.DiffAugment(("translation",))
     with pytest.raises(ValueError, match=r"NHWC.*\(8, 8\)"):
         augment.cutout(np.zeros((8, 8), "float32"), uniform_stream(0, 0, 0))

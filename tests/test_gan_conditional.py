@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from conftest import IMAGE_SHAPE, LATENT_DIM
 
-from keras_gan import GAN, data, networks, penalties
+from keras_gan import GAN, augment, data, networks, penalties
 from keras_gan.utils.atomic import save_model
 
 pytestmark = pytest.mark.core
@@ -191,3 +191,29 @@ def test_a_conditional_gan_with_ema_and_r1_trains_and_round_trips(tmp_path):
             gan.sample(6, seed=1, labels=[0, 1, 2, 3, 4, 5], use_ema=use_ema),
             atol=1e-6,
         )
+
+
+def test_stacked_mnist_sized_labels_with_augmentation_k2_relativistic_lazy_r1_r2():
+    # 1000 classes as Stacked MNIST has; DiffAugment moves the images and
+    # leaves the labels; R1 and R2 differentiate D(x, y) at the batch's labels.
+    keras.utils.set_random_seed(0)
+    gan = networks.build_gan(
+        IMAGE_SHAPE, width=4, latent_dim=LATENT_DIM, num_classes=1000, seed=3,
+        discriminator_steps=2, objective="relativistic",
+        penalties=[penalties.R1(1.0), penalties.R2(1.0, every=2)],
+        augmentation=augment.DiffAugment("translation,cutout"),
+    )  # fmt: skip
+    gan.compile()
+    images = np.random.default_rng(1).uniform(0, 1, (64, *IMAGE_SHAPE))
+    labels = np.random.default_rng(2).integers(0, 1000, 64)
+    batches = data.from_array(
+        images, labels=labels, batch_size=16, value_range=(-1, 1), seed=0
+    )
+    history = gan.fit(batches, epochs=1, verbose=0)
+    # Batches of k * m = 16: 4 outer steps of 2 discriminator updates on 8.
+    assert int(gan.generator_optimizer.iterations) == 4
+    assert int(gan.discriminator_optimizer.iterations) == 8
+    for name in ("d_loss", "g_loss", "d_penalty"):
+        assert np.isfinite(history.history[name][-1]), name
+    np.testing.assert_array_equal(np.bincount(gan.sample_labels(2000)), [2] * 1000)
+    assert gan.sample(2, seed=0, labels=999).shape == (2, *IMAGE_SHAPE)

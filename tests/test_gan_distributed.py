@@ -62,6 +62,22 @@ def test_mirrored_step_equals_the_single_device_step(tmp_path, steps, optimizer)
 
 
 @pytest.mark.slow
+def test_a_mirrored_conditional_step_equals_the_single_device_step(tmp_path):
+    # Each replica's slice of the batch keeps its own labels.
+    single, mirrored = tmp_path / "single.npz", tmp_path / "mirrored.npz"
+    jobs = [
+        _run_job("single", single, 1, 1, "sgd", 3),
+        _run_job("mirrored", mirrored, 1, 1, "sgd", 3),
+    ]
+    for job in jobs:
+        _finish(job)
+    (single_weights, _), (mirrored_weights, info) = _weights(single), _weights(mirrored)
+    assert int(info["replicas"]) == 2 and bool(info["copies_agree"])
+    for a, b in zip(single_weights, mirrored_weights, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.slow
 def test_mirrored_keeps_k_updates_per_step(tmp_path):
     output = tmp_path / "mirrored.npz"
     _finish(_run_job("mirrored", output, 3, 2))

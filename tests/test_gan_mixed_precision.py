@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan import networks
+from keras_gan import networks, penalties
 from keras_gan.gan import GAN
 
 
@@ -99,3 +99,22 @@ def test_bfloat16_trains_without_loss_scaling(policy):
     )
     assert all(np.isfinite(v).all() for v in history.history.values())
     assert gan.generator.layers[1].compute_dtype == "bfloat16"
+
+
+@pytest.mark.parametrize("name", ["mixed_float16", "mixed_bfloat16"])
+def test_a_conditional_gan_with_r1_trains_under_a_mixed_policy(policy, name):
+    policy(name)
+    gan = networks.build_gan(
+        (8, 8, 1), width=4, latent_dim=8, num_classes=3, seed=0,
+        penalties=[penalties.R1(1.0)],
+    )  # fmt: skip
+    gan.compile()
+    images = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype("float32")
+    labels = np.arange(64, dtype="int32") % 3
+    batches = tf.data.Dataset.from_tensor_slices((images, labels)).batch(16)
+    embedding = gan.generator.get_layer("class_embedding")
+    before = embedding.get_weights()[0].copy()
+    history = gan.fit(batches, epochs=1, verbose=0)
+    assert all(np.isfinite(v).all() for v in history.history.values())
+    assert not np.allclose(before, embedding.get_weights()[0])  # classes learnt
+    assert np.isfinite(gan.sample(3, seed=0, labels=2)).all()
