@@ -32,6 +32,7 @@ import keras  # noqa: E402
 
 from keras_gan import evaluation, recipes, training  # noqa: E402
 from keras_gan.evaluation import stacked  # noqa: E402
+from keras_gan.training.budget import TimeBudget  # noqa: E402
 
 DATASETS = ("mnist", "fashion_mnist", "stacked_mnist")
 TRAIN_SIZE = 50_000  # the paper's train/validation split of the 60,000
@@ -50,27 +51,6 @@ TABLE = [
     "mnist/r3gan/s0/15m/num_classes=10",
     "fashion_mnist/r3gan/s0/15m/num_classes=10",
 ]
-
-
-class CPUBudget(keras.callbacks.Callback):
-    """Stops training once the process has used ``seconds`` of CPU time.
-
-    CPU time (all threads) rather than wall time, so the budget means the
-    same on an idle machine and on a shared one.
-    """
-
-    def __init__(self, seconds, check_every=25):
-        super().__init__()
-        self.seconds, self.check_every = seconds, check_every
-        self.start, self.steps = time.process_time(), 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if self.steps % self.check_every == 0 and self.used() >= self.seconds:
-            self.model.stop_training = True
-
-    def used(self):
-        return time.process_time() - self.start
 
 
 def dataset_source(dataset, data_dir):
@@ -100,7 +80,7 @@ def train_row(name, real, run_dir):
     labels = real.train_labels[:TRAIN_SIZE] if conditional else None
     keras.utils.set_random_seed(seed)
     gan = recipes.build(recipe, images.shape[1:], images=images, seed=seed, **overrides)
-    budget, wall = CPUBudget(minutes * 60.0), time.time()
+    budget, wall = TimeBudget(minutes, clock="cpu"), time.time()
     batch_size = recipes.batch_size(recipe)
     training.train(
         gan, images, labels=labels, output_dir=run_dir, epochs=100_000,

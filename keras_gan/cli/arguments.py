@@ -1,6 +1,7 @@
 """Argument types the commands share: each refuses bad input in one line."""
 
 import argparse
+import math
 
 
 def integer_at_least(minimum):
@@ -34,6 +35,17 @@ def integer_at_least(minimum):
 # 0 means "never", and seeds.
 positive_int = integer_at_least(1)
 non_negative_int = integer_at_least(0)
+
+
+def positive_float(text):
+    """argparse type: a finite number > 0 (minutes, say), or one line that says so."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0. Received: {text}")
+    return value
 
 
 def label_list(text):

@@ -9,7 +9,7 @@ import os
 import sys
 
 from keras_gan import losses, networks
-from keras_gan.cli.arguments import non_negative_int, positive_int
+from keras_gan.cli.arguments import non_negative_int, positive_float, positive_int
 from keras_gan.training import execution, recipes
 
 
@@ -28,7 +28,25 @@ def add_parser(subparsers):
         "name (default: digits)",
     )
     parser.add_argument("--data-dir", help="tensorflow-datasets data directory")
-    parser.add_argument("--epochs", type=positive_int, default=50, help="default: 50")
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        help="length of the run (default: 50; not with --budget-minutes)",
+    )
+    parser.add_argument(
+        "--budget-minutes",
+        type=positive_float,
+        help="train for as many steps as this many minutes of --budget-clock buy "
+        "at the speed measured at the start (a short probe); the steps are "
+        "saved in OUTPUT_DIR/budget.json, so a rerun ends at the same step",
+    )
+    parser.add_argument(
+        "--budget-clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="cpu: the process's CPU time over all threads, the same work on a "
+        "busy or an idle machine; wall: elapsed time (default: cpu)",
+    )
     parser.add_argument("--output-dir", required=True, help="where results go")
     parser.add_argument(
         "--batch-size",
@@ -216,6 +234,7 @@ def run(args):
     from keras_gan.training import callbacks
 
     _check_output_dir(args.output_dir)
+    length = _run_length(args)
     # The seed comes first: a resumed run must rebuild its GAN with the
     # backup's seed, the seed of its initial weights, noise and data order.
     seed = training.run_seed(args.output_dir, args.seed)
@@ -246,15 +265,45 @@ def run(args):
         stop_on_collapse=args.stop_on_collapse,
         use_ema=gan.ema_generator is not None,
     )
+    if args.budget_minutes is not None:
+        length = {"steps": _budget_steps(args, gan, images, labels, batch_size)}
     training.train(
         gan,
         images,
         labels=labels,
         output_dir=args.output_dir,
-        epochs=args.epochs,
+        **length,
         batch_size=batch_size,
         callbacks=monitors,
         backup_every_steps=args.backup_every_steps,
+    )
+
+
+def _run_length(args):
+    """``{"epochs": N}``, or ``{}`` when a budget will give the steps."""
+    if args.budget_minutes is None:
+        return {"epochs": 50 if args.epochs is None else args.epochs}
+    if args.epochs is not None:
+        raise ValueError(
+            "--epochs and --budget-minutes both set the run's length; give one."
+        )
+    return {}
+
+
+def _budget_steps(args, gan, images, labels, batch_size):
+    """The steps ``--budget-minutes`` buys: OUTPUT_DIR/budget.json's, or measured."""
+    from keras_gan.training import budget
+
+    def measure():
+        # A twentieth of the budget, within 0.5-10 s: enough steps to average.
+        seconds = min(10.0, max(0.5, 3.0 * args.budget_minutes))
+        return budget.measure_step_seconds(
+            gan, images, batch_size=batch_size, labels=labels,
+            clock=args.budget_clock, seconds=seconds,
+        )  # fmt: skip
+
+    return budget.plan_steps(
+        args.output_dir, args.budget_minutes, measure, clock=args.budget_clock
     )
 
 

@@ -8,17 +8,20 @@
 - ``recipes``: functions that return a compiled GAN (``dcgan``,
   ``paper_mlp``, ``r3gan``).
 - ``execution``: strategies (tf.distribute, JAX DataParallel) and precision.
+- ``budget``: minutes of CPU or wall time turned into a run's steps, once
+  (``plan_steps``), and the ``TimeBudget`` callback.
 
 Above ``networks`` and ``data``; below ``export``, ``evaluation`` and ``cli``.
 A recipe is one function in ``recipes``; a callback one module in
 ``callbacks``.
 """
 
-from keras_gan.training import callbacks, execution, recipes, resume
+from keras_gan.training import budget, callbacks, execution, recipes, resume
 from keras_gan.training.resume import fit_resumably, run_seed
 from keras_gan.training.run import train
 
 __all__ = [
+    "budget",
     "callbacks",
     "execution",
     "fit_resumably",

@@ -31,7 +31,8 @@ def train(
     images,
     *,
     output_dir,
-    epochs,
+    epochs=None,
+    steps=None,
     labels=None,
     batch_size=64,
     callbacks=(),
@@ -51,6 +52,8 @@ def train(
             go. Under ``multi_worker`` workers other than the first write to
             ``OUTPUT_DIR/worker_<index>``.
         epochs: total epochs of the run, counting those already done.
+        steps: or the total training steps (generator updates), e.g. a
+            budget's (``keras_gan.training.budget``); give one of the two.
         labels: one int class index per image; needed by a conditional GAN
             (and ignored by an unconditional one).
         batch_size: m, real images per discriminator update.
@@ -86,6 +89,7 @@ def train(
         pixels,
         os.path.join(output_dir, "backup.npz"),
         epochs=epochs,
+        steps=steps,
         labels=labels,
         batch_size=batch_size,
         callbacks=[guard, *callbacks],

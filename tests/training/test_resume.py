@@ -239,3 +239,36 @@ def test_a_non_finite_state_is_never_backed_up(tmp_path):
     with pytest.raises(ValueError, match="generator/dense/kernel is not finite"):
         resume.save_backup(gan, path, step=2)
     assert resume.read_metadata(path)["step"] == 1
+
+
+def test_a_run_of_steps_stops_mid_epoch_and_resumes_to_the_same_step(tmp_path):
+    images, per_epoch = _images(), 100 // 16  # 6 steps per epoch
+    reference = _gan(0)
+    done = resume.fit_resumably(
+        reference, images, tmp_path / "straight.npz", steps=9, batch_size=16,
+        verbose=0,
+    )  # fmt: skip
+    assert done == 9 and int(reference.generator_optimizer.iterations) == 9
+    assert resume.read_metadata(tmp_path / "straight.npz")["step"] == 9
+    path = tmp_path / "backup.npz"
+    resume.fit_resumably(
+        _gan(0), images, path, steps=9, batch_size=16, every_steps=4,
+        callbacks=[_StopAt(0, 5)], verbose=0,
+    )  # fmt: skip
+    assert resume.read_metadata(path)["step"] == 5
+    resumed = _gan(1)
+    assert resume.fit_resumably(resumed, images, path, steps=9, batch_size=16) == 9
+    for expected, actual in zip(
+        resume.keyed_variables(reference).values(),
+        resume.keyed_variables(resumed).values(),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(expected.numpy(), actual.numpy())
+    # A finished run trains nothing more; a longer one goes on from step 9.
+    assert resume.fit_resumably(resumed, images, path, steps=9, batch_size=16) == 9
+    assert int(resumed.generator_optimizer.iterations) == 9
+    assert per_epoch < 9
+    with pytest.raises(ValueError, match=r"step 9\), past `steps`=7"):
+        resume.fit_resumably(_gan(0), images, path, steps=7, batch_size=16)
+    with pytest.raises(ValueError, match="as `epochs` or as `steps`, one of the two"):
+        resume.fit_resumably(_gan(0), images, path, epochs=2, steps=7, batch_size=16)

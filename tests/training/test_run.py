@@ -102,6 +102,54 @@ def test_rerun_after_sigkill_mid_epoch_is_bit_identical(
     assert not different
 
 
+@pytest.mark.slow
+def test_a_budget_run_killed_and_rerun_ends_at_its_planned_step_bit_identical(
+    tmp_path,
+):
+    # The straight run measures its speed (a probe whose updates are undone);
+    # the crashed run gets the same plan, so the two must end identical.
+    budget_flags = ("--budget-minutes", "0.1", "--backup-every-steps", "10")
+    environment = _environment()
+    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
+    subprocess.run(_command(straight, *budget_flags), env=environment, check=True)
+    plan = json.loads((straight / "budget.json").read_text())
+    assert plan["steps"] > 120 and plan["clock"] == "cpu"
+    crashed.mkdir()
+    (crashed / "budget.json").write_text(json.dumps(plan))
+    _kill_mid_epoch(
+        _command(crashed, *budget_flags), crashed / "backup.npz", after_step=60,
+        steps_per_epoch=56, environment=environment,
+    )  # fmt: skip
+    resumed = subprocess.run(
+        _command(crashed, *budget_flags), env=environment, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    expected = _keras_arrays(straight / "gan.keras")
+    actual = _keras_arrays(crashed / "gan.keras")
+    assert sorted(actual) == sorted(expected)
+    assert not [k for k in expected if not np.array_equal(expected[k], actual[k])]
+    assert resume.read_metadata(crashed / "backup.npz")["step"] == plan["steps"]
+
+
+def test_budget_minutes_and_epochs_are_one_or_the_other(tmp_path):
+    run = subprocess.run(
+        _command(tmp_path / "run", "--budget-minutes", "1", "--epochs", "2"),
+        env=_environment(), capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip().splitlines()[-1] == (
+        "keras-gan: error: --epochs and --budget-minutes both set the run's "
+        "length; give one."
+    )
+    assert not (tmp_path / "run").exists()
+    run = subprocess.run(
+        _command(tmp_path / "run", "--budget-minutes", "0"),
+        env=_environment(), capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 2 and "must be a number > 0. Received: 0" in run.stderr
+
+
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory):
     """A finished tiny training run with every monitor turned on."""

@@ -27,6 +27,8 @@ class TrainingBackup(keras.callbacks.Callback):
         initial_step: steps done before this ``fit`` started.
         metadata: JSON-serializable dict saved with every backup.
         carried_metrics: metric variable values to restore at the first epoch.
+        stop_at_step: stop ``fit`` once this many steps are done (mid-epoch
+            too; the epoch's end then writes the backup). None: run on.
     """
 
     def __init__(
@@ -38,6 +40,7 @@ class TrainingBackup(keras.callbacks.Callback):
         initial_step=0,
         metadata=None,
         carried_metrics=None,
+        stop_at_step=None,
     ):
         super().__init__()
         if every_steps is not None and (
@@ -53,6 +56,7 @@ class TrainingBackup(keras.callbacks.Callback):
         self.step = initial_step
         self.metadata = metadata
         self.carried_metrics = carried_metrics
+        self.stop_at_step = stop_at_step
         self._epoch_start = initial_step
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -68,6 +72,8 @@ class TrainingBackup(keras.callbacks.Callback):
         # `batch` is the index of the last step run in this epoch of this fit;
         # with steps_per_execution > 1 steps arrive several at a time.
         previous, self.step = self.step, self._epoch_start + batch + 1
+        if self.stop_at_step is not None and self.step >= self.stop_at_step:
+            self.model.stop_training = True  # on_epoch_end still backs up
         every = self.every_steps
         if every and self.step // every > previous // every:
             if self.step % self.steps_per_epoch:  # epoch ends back up anyway

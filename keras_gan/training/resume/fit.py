@@ -29,7 +29,7 @@ from keras import ops
 from keras_gan import data
 from keras_gan.training.resume.callback import TrainingBackup
 from keras_gan.training.resume.identity import check_identity, run_identity
-from keras_gan.training.resume.plan import check_position, fit_plan
+from keras_gan.training.resume.plan import check_position, fit_plan, run_length
 from keras_gan.training.resume.variables import (
     read_metadata,
     remove_partial_backups,
@@ -54,14 +54,15 @@ def fit_resumably(
     images,
     path,
     *,
-    epochs,
+    epochs=None,
+    steps=None,
     batch_size,
     labels=None,
     callbacks=(),
     every_steps=None,
     verbose=1,
 ):
-    """Fits ``gan`` for ``epochs`` on ``images``, continuing the backup at ``path``.
+    """Fits ``gan`` for ``epochs`` or ``steps``, continuing the backup at ``path``.
 
     Without a backup the run starts from the GAN as it is. With one, the
     backup must be of this run (same GAN and compile configuration, batch size
@@ -75,6 +76,8 @@ def fit_resumably(
         images: array (N, H, W, C) in the generator's pixel range.
         path: the backup ``.npz`` file.
         epochs: total epochs of the run (>= 1), counting those already done.
+        steps: or the total training steps (generator updates) of the run; the
+            last epoch then stops where the count is reached.
         batch_size: m, images per discriminator update.
         labels: int labels batched beside the images (a conditional GAN).
         callbacks: more callbacks for every ``fit`` call.
@@ -93,8 +96,10 @@ def fit_resumably(
         check_identity(path, identity)
         step = restore_backup(gan, path)["step"]
         carried = [ops.convert_to_numpy(v) for v in gan.metrics_variables]
-    check_position(step, per_epoch, epochs, verbose)
-    for start, end, skip in fit_plan(step, per_epoch, epochs):
+    epochs, total_steps = run_length(per_epoch, epochs, steps)
+    check_position(step, per_epoch, epochs, verbose, None if steps is None else steps)
+    plan = fit_plan(step, per_epoch, epochs) if step < total_steps else []
+    for start, end, skip in plan:
         saver = TrainingBackup(
             path,
             steps_per_epoch=per_epoch,
@@ -102,6 +107,7 @@ def fit_resumably(
             initial_step=start * per_epoch + skip,
             metadata={"identity": identity},
             carried_metrics=carried if skip else None,
+            stop_at_step=steps,
         )
         batches = data.epoch_batches(
             images, labels=labels, step_batch_size=step_batch, seed=gan.seed,
