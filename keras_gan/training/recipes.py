@@ -143,6 +143,7 @@ def r3gan(
     gamma=1.0,
     learning_rate=5e-4,
     ema_decay=0.999,
+    penalty_every=1,
     num_classes=None,
     class_names=None,
     seed=None,
@@ -167,6 +168,8 @@ def r3gan(
         gamma: weight of R1 and R2.
         learning_rate: of both Adam optimizers.
         ema_decay: decay of the moving-average generator.
+        penalty_every: lazy regularisation (Karras et al. 2020): R1 and R2
+            on one step in this many, weighted this many times more.
         num_classes: classes of a conditional GAN (None: unconditional).
         class_names: their names, saved with the model.
         seed: the noise and data-order seed.
@@ -178,7 +181,10 @@ def r3gan(
         networks.dcgan_generator(latent_dim, tuple(image_shape), **sizes),
         networks.dcgan_discriminator(tuple(image_shape), dropout=0.0, **sizes),
         objective="relativistic",
-        penalties=[penalties.R1(gamma), penalties.R2(gamma)],
+        penalties=[
+            penalties.R1(gamma, every=penalty_every),
+            penalties.R2(gamma, every=penalty_every),
+        ],
         ema_decay=ema_decay,
         class_names=class_names,
         seed=seed,
