@@ -46,9 +46,9 @@ class Sampling:
             use_ema: sample ``ema_generator`` (see ``pick_generator``).
             batch_size: images generated per forward pass.
 
-        Example:
-        >>> gan.sample(16, seed=0)  # an unconditional GAN
-        >>> gan.sample(16, seed=0, labels=7, truncation=0.7)  # sixteen 7s
+        Examples:
+            >>> gan.sample(16, seed=0)  # an unconditional GAN
+            >>> gan.sample(16, seed=0, labels=7, truncation=0.7)  # sixteen 7s
         """
         if seed is None:
             seed = int(np.random.randint(2**31))

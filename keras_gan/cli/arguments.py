@@ -13,8 +13,8 @@ def integer_at_least(minimum):
     Args:
         minimum: the smallest value the flag accepts.
 
-    Example:
-    >>> parser.add_argument("--batch-size", type=integer_at_least(1))
+    Examples:
+        >>> parser.add_argument("--batch-size", type=integer_at_least(1))
     """
 
     def integer(text):

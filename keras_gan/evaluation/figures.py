@@ -78,7 +78,8 @@ def interpolation_figure(path, sampler, *, rows=6, steps=10, seed=0, scale=3):
         sampler: a ``keras_gan.export.Sampler`` (see ``as_sampler``).
         rows: number of latent pairs.
         steps: images per row, endpoints included.
-        seed: seed of the endpoint latents (``keras_gan.sample_latents``).
+        seed: seed of the endpoint latents (``keras_gan.sample_latents``,
+            from the generator's latent distribution).
         scale: pixel upscaling of the PNG.
 
     Returns:
@@ -88,7 +89,10 @@ def interpolation_figure(path, sampler, *, rows=6, steps=10, seed=0, scale=3):
 
     from keras_gan.noise import sample_latents
 
-    ends = sample_latents(2 * rows, sampler.latent_dim, seed)
+    # The generator's own prior: a uniform-prior model (paper_mlp) drawn
+    # normal latents would be walked partly outside the box it was trained on.
+    distribution = getattr(sampler, "latent_distribution", None) or "normal"
+    ends = sample_latents(2 * rows, sampler.latent_dim, seed, distribution)
     ends = keras.ops.convert_to_numpy(ends)  # a torch tensor may sit on a GPU
     weights = np.linspace(0.0, 1.0, steps)[None, :, None]
     latents = (1.0 - weights) * ends[:rows, None] + weights * ends[rows:, None]

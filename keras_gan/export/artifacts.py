@@ -50,9 +50,9 @@ def as_sampler(model, *, use_ema=False):
         use_ema: sample a GAN's moving-average generator (see
             ``GAN.pick_generator``). Exported files hold one generator only.
 
-    Example:
-    >>> as_sampler("run/gan.keras", use_ema=True).sample(16, seed=0).shape
-    (16, 28, 28, 1)
+    Examples:
+        >>> as_sampler("run/gan.keras", use_ema=True).sample(16, seed=0).shape
+        (16, 28, 28, 1)
     """
     if isinstance(model, Sampler):
         return model

@@ -96,9 +96,9 @@ def export_web(model, directory, *, use_ema=False, quantize="none", runtime="aut
     Returns:
         A ``WebExport`` with the folder's size and the ``.tflite`` report.
 
-    Example:
-    >>> print(export_web("run/gan.keras", "run/web"))
-    run/web: web page, 19.39 MB, LiteRT.js 2.5.3 copied from ...
+    Examples:
+        >>> print(export_web("run/gan.keras", "run/web"))
+        run/web: web page, 19.39 MB, LiteRT.js 2.5.3 copied from ...
     """
     litert.check_quantize(quantize)
     node_modules = _node_modules(runtime)

@@ -53,8 +53,8 @@ class ClassProjection(layers.Layer):
     Args:
         num_classes: the number of classes.
 
-    Example:
-    >>> ClassProjection(10)([features, labels])  # (batch, 1)
+    Examples:
+        >>> ClassProjection(10)([features, labels])  # (batch, 1)
     """
 
     def __init__(self, num_classes, **kwargs):

@@ -110,9 +110,9 @@ class SelectLeakyReLU(layers.LeakyReLU):
     and one kernel is cheaper than three in eager torch). The config is
     ``LeakyReLU``'s (``negative_slope``).
 
-    Example:
-    >>> SelectLeakyReLU(0.2)(keras.ops.convert_to_tensor([-1.0, 2.0]))
-    [-0.2, 2.0]
+    Examples:
+        >>> SelectLeakyReLU(0.2)(keras.ops.convert_to_tensor([-1.0, 2.0]))
+        [-0.2, 2.0]
     """
 
     def call(self, inputs):

@@ -43,3 +43,20 @@ def test_figure3_rows_interpolate_between_latents(tmp_path):
     first_row = [grid[1:3, 1 + 3 * i : 3 + 3 * i].astype(float) for i in range(5)]
     steps = np.diff([cell.mean() for cell in first_row])
     assert np.all(steps > 0) or np.all(steps < 0)
+
+
+def test_figure3_draws_the_ends_from_the_generators_prior(tmp_path):
+    seen = []
+
+    def generator(latents):
+        seen.append(np.asarray(latents))
+        return np.zeros((len(latents), 2, 2, 1), "float32")
+
+    sampler = export.Sampler(
+        generator, latent_dim=64, value_range=(-1.0, 1.0),
+        latent_distribution="uniform",
+    )  # fmt: skip
+    figures.interpolation_figure(tmp_path / "f.png", sampler, rows=3, steps=4)
+    latents = np.concatenate(seen)
+    assert np.abs(latents).max() <= np.sqrt(3.0)  # inside the uniform box
+    assert np.abs(latents[::4]).max() > 1.5  # ends spread over it, not N(0, 1)
