@@ -87,13 +87,19 @@ import keras_gan  # registers GAN for loading
 gan = keras.saving.load_model(sys.argv[1])
 rng = np.random.default_rng(0)
 latents = rng.standard_normal((5, gan.latent_dim)).astype("float32")
-images = gan.generator(latents, training=False)
-np.save(sys.argv[2], keras.ops.convert_to_numpy(images))
+labels = np.arange(5) % gan.num_classes if gan.conditional else None
+np.save(sys.argv[2], gan.generate(latents, labels))
 """
 
 
-@pytest.mark.parametrize("backend_name", OTHERS)
-def test_a_gan_trained_on_another_backend_exports_on_tensorflow(backend_name, tmp_path):
+@pytest.mark.parametrize(
+    "backend_name, conditional",
+    [(name, False) for name in OTHERS]
+    + [pytest.param(name, True, marks=pytest.mark.slow) for name in OTHERS],
+)
+def test_a_gan_trained_on_another_backend_exports_on_tensorflow(
+    backend_name, conditional, tmp_path
+):
     from keras_gan import export
     from keras_gan.export import litert
 
@@ -101,7 +107,7 @@ def test_a_gan_trained_on_another_backend_exports_on_tensorflow(backend_name, tm
     trained = _run(
         [sys.executable, "-m", "keras_gan.cli", "train", "--dataset", "digits",
          "--epochs", "1", "--width", "4", "--latent-dim", "8", "--batch-size", "64",
-         "--output-dir", str(output_dir)],
+         "--output-dir", str(output_dir)] + (["--conditional"] if conditional else []),
         backend_name,
     )  # fmt: skip
     assert trained.returncode == 0, trained.stderr[-3000:]
@@ -112,16 +118,23 @@ def test_a_gan_trained_on_another_backend_exports_on_tensorflow(backend_name, tm
     )  # fmt: skip
     assert generated.returncode == 0, generated.stderr[-3000:]
     gan = keras.saving.load_model(output_dir / "gan.keras")
+    assert gan.conditional is conditional
     latents = np.random.default_rng(0).standard_normal((5, 8)).astype("float32")
-    here = keras.ops.convert_to_numpy(gan.generator(latents, training=False))
+    labels = (np.arange(5) % 10).astype("int32") if conditional else None
+    here = gan.generate(latents, labels)
     np.testing.assert_allclose(here, np.load(there), atol=1e-5)
     export.export_saved_model(gan, tmp_path / "saved_model")
     import tensorflow as tf
 
     served = tf.saved_model.load(str(tmp_path / "saved_model"))
-    outputs = served.signatures["serving_default"](tf.constant(latents))
-    np.testing.assert_allclose(next(iter(outputs.values())).numpy(), here, atol=1e-5)
+    inputs = {"latents": tf.constant(latents)}
+    if conditional:
+        inputs["labels"] = tf.constant(labels)
+    outputs = served.signatures["serve"](**inputs)
+    np.testing.assert_allclose(outputs["images"].numpy(), here, atol=1e-5)
     report = export.export_tflite(gan, tmp_path / "gan.tflite")
     assert report.max_abs_error < 1e-5
     interpreter = litert.load_interpreter(tmp_path / "gan.tflite")
-    np.testing.assert_allclose(litert.generate(interpreter, latents), here, atol=1e-5)
+    np.testing.assert_allclose(
+        litert.generate(interpreter, latents, labels), here, atol=1e-5
+    )
