@@ -40,9 +40,9 @@ def test_r3gan_is_relativistic_with_r1_r2_and_adam_beta1_zero():
     assert gan.ema_decay == 0.999 and gan.ema_schedule == "ramp"
     layers = gan.discriminator.layers
     assert not [layer for layer in layers if isinstance(layer, keras.layers.Dropout)]
-    assert [p.every for p in gan.penalties] == [1, 1]
-    lazy = recipes.r3gan((8, 8, 1), width=4, latent_dim=8, penalty_every=4, seed=0)
-    assert [p.every for p in lazy.penalties] == [4, 4]
+    assert [p.every for p in gan.penalties] == [4, 4]  # lazy by default
+    eager = recipes.r3gan((8, 8, 1), width=4, latent_dim=8, penalty_every=1, seed=0)
+    assert [p.every for p in eager.penalties] == [1, 1]
 
 
 def test_dcgan_is_the_package_default():
