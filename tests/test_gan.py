@@ -39,10 +39,10 @@ def test_each_discriminator_update_sees_its_own_real_minibatch():
     seen_real, seen_noise = [], []
     update = gan._discriminator_update
 
-    def spy(real_batch, noise, draw):
+    def spy(real_batch, labels, noise, draw):
         seen_real.append(real_batch.numpy()[:, 0, 0, 0])
         seen_noise.append(noise.numpy())
-        return update(real_batch, noise, draw)
+        return update(real_batch, labels, noise, draw)
 
     gan._discriminator_update = spy
     gan.fit(_dataset(images, k * m), epochs=1, verbose=0)

@@ -8,12 +8,22 @@ from PIL import Image
 from keras_gan import cli
 from keras_gan.export import as_sampler
 from keras_gan.gan import GAN
+from keras_gan.training import execution
 from keras_gan.utils import images
 
 # Digits: 1797 images; batches of 2 * 64 give 14 steps per epoch.
 TRAIN = ["train", "--conditional", "--dataset", "digits", "--epochs", "1",
          "--width", "4", "--batch-size", "64", "--discriminator-steps", "2",
          "--samples-every-epochs", "1", "--seed", "5"]  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _seed_keras_only():
+    """--seed in this process must not switch on TensorFlow's op determinism
+    for the tests that follow (it turns XLA off): seed Keras only."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(execution, "make_reproducible", keras.utils.set_random_seed)
+        yield
 
 
 @pytest.fixture(scope="module")
