@@ -136,7 +136,11 @@ def test_saved_model_cli_lists_both_signatures(saved_model):
 def test_saved_model_cli_runs_sample(saved_model, tmp_path):
     np.save(tmp_path / "n.npy", np.int32(4))
     np.save(tmp_path / "seed.npy", np.int32(3))
-    inputs = f"num_samples={tmp_path / 'n.npy'};seed={tmp_path / 'seed.npy'}"
+    np.save(tmp_path / "psi.npy", np.float32(1.0))
+    inputs = (
+        f"num_samples={tmp_path / 'n.npy'};seed={tmp_path / 'seed.npy'};"
+        f"truncation={tmp_path / 'psi.npy'}"
+    )
     subprocess.run(
         ["saved_model_cli", "run", "--dir", saved_model, "--tag_set", "serve"]
         + ["--signature_def", "sample", "--inputs", inputs, "--outdir", str(tmp_path)],
