@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import keras
 import pytest
 import tensorflow as tf
@@ -29,3 +33,29 @@ def test_data_parallel_is_for_jax():
 
 def test_worker_output_dir_takes_no_strategy():
     assert execution.worker_output_dir("run", None) == "run"
+
+
+_REPRODUCIBLE = """
+import tensorflow as tf
+from keras_gan.training import execution
+execution.make_reproducible(0)
+print(tf.config.threading.get_inter_op_parallelism_threads())
+"""
+
+
+def test_make_reproducible_runs_tensorflow_ops_one_at_a_time():
+    # TensorFlow fixes its thread pools when it starts, so in a new process.
+    result = subprocess.run(
+        [sys.executable, "-c", _REPRODUCIBLE], capture_output=True, text=True,
+        env={**os.environ, "KERAS_BACKEND": "tensorflow"}, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["1"]
+
+
+def test_make_reproducible_warns_once_tensorflow_has_started():
+    tf.constant(1.0) + 1.0  # this process's TensorFlow is running
+    if tf.config.threading.get_inter_op_parallelism_threads() == 1:
+        pytest.skip("this process already runs one inter-op thread")
+    with pytest.warns(UserWarning, match="TF_NUM_INTEROP_THREADS=1"):
+        execution.serial_tensorflow(tf)
