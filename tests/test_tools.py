@@ -196,3 +196,17 @@ def test_results_table_replaces_only_its_part_of_the_page(tmp_path):
     bare = tmp_path / "table.md"
     reproduce.write_table(bare, ["| new |"])
     assert bare.read_text() == "| new |\n"
+
+
+def test_start_speeds_times_the_dcgan_fit():
+    speed = _load("start_speeds").measure(4)
+    assert set(speed) == {"steps_per_s", "steps_per_cpu_s"}
+    assert all(np.isfinite(value) and value > 0 for value in speed.values())
+
+
+def test_start_speeds_rejects_an_unknown_setting(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["start_speeds.py", "--settings", "fast"])
+    with pytest.raises(SystemExit) as stop:
+        _load("start_speeds").main()
+    assert stop.value.code == 2
+    assert "unknown ['fast']" in capsys.readouterr().err

@@ -17,7 +17,13 @@ import numpy as np
 from keras_gan.data.checks import as_nhwc, check_images
 from keras_gan.data.labels import check_labels
 from keras_gan.data.minibatches import check_step_batch
-from keras_gan.data.order import EpochBatches, epoch_of, examples_of, uses_tf_data
+from keras_gan.data.order import (
+    EpochBatches,
+    epoch_of,
+    examples_of,
+    prefetched,
+    uses_tf_data,
+)
 from keras_gan.data.sources import load_arrays
 
 
@@ -68,7 +74,7 @@ def from_array(
     examples = examples_of(images, labels)
     if not shuffle:
         dataset = tf.data.Dataset.from_tensor_slices(examples).cache()
-        return dataset.batch(step_batch, drop_remainder=True).prefetch(2)
+        return prefetched(dataset.batch(step_batch, drop_remainder=True))
     # Counts the passes over the dataset: each `iter()` (one per epoch of
     # `fit`) runs `next_epoch` again and takes the next epoch's order.
     passes = tf.Variable(0, dtype="int64", trainable=False, name="epochs_started")
@@ -81,7 +87,7 @@ def from_array(
     dataset = dataset.apply(
         tf.data.experimental.assert_cardinality(len(images) // step_batch)
     )
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    return prefetched(dataset)
 
 
 def rescale(images, value_range):

@@ -136,3 +136,17 @@ def test_stacked_mnist_needs_labelled_one_channel_digits(tmp_path):
     np.savez(tmp_path / "rgb.npz", x_train=np.zeros((4, 4, 4, 3), "uint8"))
     with pytest.raises(ValueError, match="needs a one-channel MNIST .npz"):
         data.load_arrays(f"stacked_mnist:{tmp_path / 'rgb.npz'}")
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_tf_data_pipelines_do_not_autotune(shuffle):
+    # tf.data's autotuning thread made every `fit` that stopped mid-stream
+    # wait for its next wake-up (keras_gan.data.order.prefetched).
+    images = np.zeros((8, 4, 4, 1), "float32")
+    one_epoch = data.from_array(images, batch_size=2, shuffle=shuffle, seed=0)
+    resumed = data.epoch_batches(
+        images, step_batch_size=2, seed=0, start_epoch=0, end_epoch=2, skip=1
+    )
+    for pipeline, batches in [(one_epoch, 4), (resumed, 2 * 4 - 1)]:
+        assert pipeline.options().autotune.enabled is False
+        assert len(list(pipeline)) == batches
