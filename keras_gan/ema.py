@@ -49,6 +49,26 @@ def update_moving_average(average, model, decay):
             target.assign(weight)
 
 
+def decay_for_half_life(steps):
+    """The decay whose average halves a step's weight after ``steps`` updates.
+
+    ``0.5 ** (1 / steps)``: StyleGAN's ``ema_kimg`` in steps. A half-life
+    sized to the run (a fraction of its planned steps) averages as much of a
+    short run as of a long one; a fixed decay (0.999: 693 steps) averages a
+    large share of a short run, whose generator is still improving, and lags
+    it.
+
+    Args:
+        steps: the half-life in generator updates, > 0 (below 1 counts as 1).
+    """
+    if not steps > 0:
+        raise ValueError(
+            f"An EMA half-life must be > 0 steps. Received: {steps!r} steps "
+            "(`ema_half_life` times `total_steps`)."
+        )
+    return float(0.5 ** (1.0 / max(steps, 1.0)))
+
+
 SCHEDULES = ("ramp", "constant")
 
 

@@ -86,3 +86,19 @@ def test_decay_outside_the_open_unit_interval_is_refused(decay):
     with pytest.raises(ValueError, match=f"ema_decay={decay!r}"):
         ema.check_decay(decay)
     ema.check_decay(None)
+
+
+def test_a_half_life_gives_the_decay_that_halves_a_weight_in_that_many_steps():
+    # 0.999 halves a step's weight in ln 0.5 / ln 0.999 = 692.8 updates.
+    np.testing.assert_allclose(ema.decay_for_half_life(692.8), 0.999, atol=1e-7)
+    decay = ema.decay_for_half_life(250)
+    np.testing.assert_allclose(decay**250, 0.5, rtol=1e-12)
+    assert ema.decay_for_half_life(0.25) == 0.5  # below one step counts as one
+
+
+@pytest.mark.parametrize("steps", [0, -3.0])
+def test_a_half_life_of_no_steps_is_refused(steps):
+    with pytest.raises(
+        ValueError, match=f"half-life must be > 0 steps. Received: {steps}"
+    ):
+        ema.decay_for_half_life(steps)

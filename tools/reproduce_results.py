@@ -32,6 +32,7 @@ import keras  # noqa: E402
 
 from keras_gan import evaluation, recipes, training  # noqa: E402
 from keras_gan.evaluation import stacked  # noqa: E402
+from keras_gan.training import budget  # noqa: E402
 from keras_gan.training.budget import TimeBudget  # noqa: E402
 
 DATASETS = ("mnist", "fashion_mnist", "stacked_mnist")
@@ -39,20 +40,27 @@ TRAIN_SIZE = 50_000  # the paper's train/validation split of the 60,000
 TABLE = [
     "mnist/paper_mlp/s0/15m",
     "mnist/dcgan/s0/15m/width=32,ema_decay=0.999",
-    "mnist/r3gan/s0/15m/penalty_every=1",
+    "mnist/r3gan/s0/15m/penalty_every=1,total_steps=null",
     "fashion_mnist/paper_mlp/s0/15m",
     "fashion_mnist/dcgan/s0/15m/width=32,ema_decay=0.999",
-    "fashion_mnist/r3gan/s0/15m/penalty_every=1",
-    "mnist/r3gan/s1/15m/penalty_every=1",
-    "mnist/r3gan/s2/15m/penalty_every=1",
-    "stacked_mnist/r3gan/s0/30m/penalty_every=1",
+    "fashion_mnist/r3gan/s0/15m/penalty_every=1,total_steps=null",
+    "mnist/r3gan/s1/15m/penalty_every=1,total_steps=null",
+    "mnist/r3gan/s2/15m/penalty_every=1,total_steps=null",
+    "stacked_mnist/r3gan/s0/30m/penalty_every=1,total_steps=null",
     "mnist/paper_mlp/s0/60m",
-    "fashion_mnist/r3gan/s0/15m/ema_decay=0.995,penalty_every=1",
-    "mnist/r3gan/s0/15m/num_classes=10,penalty_every=1",
-    "fashion_mnist/r3gan/s0/15m/num_classes=10,penalty_every=1",
-    # r3gan's lazy R1/R2 (its default since the frontier sweep, docs/frontier.md)
-    "mnist/r3gan/s0/15m/penalty_every=4",
-    "fashion_mnist/r3gan/s0/15m/penalty_every=4",
+    "fashion_mnist/r3gan/s0/15m/ema_decay=0.995,penalty_every=1,total_steps=null",
+    "mnist/r3gan/s0/15m/num_classes=10,penalty_every=1,total_steps=null",
+    "fashion_mnist/r3gan/s0/15m/num_classes=10,penalty_every=1,total_steps=null",
+    # r3gan's lazy R1/R2 (its default since the frontier sweep, docs/frontier.md);
+    # the rows above and these two ran before r3gan sized its EMA to the run
+    "mnist/r3gan/s0/15m/penalty_every=4,total_steps=null",
+    "fashion_mnist/r3gan/s0/15m/penalty_every=4,total_steps=null",
+    # planned steps, the EMA's half-life 2 % of them (2026-12-06)
+    "mnist/r3gan/s0/15m/ema_half_life=0.02",
+    "mnist/r3gan/s1/15m/ema_half_life=0.02",
+    "mnist/r3gan/s2/15m/ema_half_life=0.02",
+    "fashion_mnist/r3gan/s0/15m/ema_half_life=0.02",
+    "stacked_mnist/r3gan/s0/30m/ema_half_life=0.02",
 ]
 
 
@@ -76,18 +84,37 @@ def parse_row(name):
 
 
 def train_row(name, real, run_dir):
-    """Trains one row into ``run_dir``; returns its training facts."""
+    """Trains one row into ``run_dir``; returns its training facts.
+
+    A recipe that sizes its schedules to the run (takes ``total_steps``)
+    gets the steps its budget buys, planned once from a measured speed as
+    ``keras-gan train --budget-minutes`` plans them, and trains exactly
+    those; a row naming ``total_steps`` (``null``: no schedules) and every
+    other recipe trains until the CPU budget is spent.
+    """
     _, recipe, seed, minutes, overrides = parse_row(name)
     images = real.train[:TRAIN_SIZE]
     conditional = overrides.get("num_classes") is not None
     labels = real.train_labels[:TRAIN_SIZE] if conditional else None
-    keras.utils.set_random_seed(seed)
-    gan = recipes.build(recipe, images.shape[1:], images=images, seed=seed, **overrides)
-    budget, wall = TimeBudget(minutes, clock="cpu"), time.time()
     batch_size = recipes.batch_size(recipe)
+
+    def build(**planned):
+        keras.utils.set_random_seed(seed)
+        return recipes.build(
+            recipe, images.shape[1:], images=images, seed=seed, **overrides, **planned
+        )
+
+    if recipes.takes(recipe, "total_steps") and "total_steps" not in overrides:
+        steps = plan_row_steps(build, images, labels, batch_size, minutes, run_dir)
+        gan, length = build(total_steps=steps), {"steps": steps}
+        timer = TimeBudget(2 * minutes, clock="cpu")  # a clock, not a limit
+    else:
+        gan, length = build(), {"epochs": 100_000}
+        timer = TimeBudget(minutes, clock="cpu")
+    wall = time.time()
     training.train(
-        gan, images, labels=labels, output_dir=run_dir, epochs=100_000,
-        batch_size=batch_size, callbacks=[budget], backup_every_steps=None,
+        gan, images, labels=labels, output_dir=run_dir, **length,
+        batch_size=batch_size, callbacks=[timer], backup_every_steps=None,
         verbose=2,
     )  # fmt: skip
     steps = int(gan.generator_optimizer.iterations)
@@ -95,13 +122,35 @@ def train_row(name, real, run_dir):
         "row": name,
         "steps": steps,
         "epochs": round(steps * batch_size * gan.discriminator_steps / len(images), 2),
-        "cpu_minutes": round(budget.used() / 60.0, 2),
+        "cpu_minutes": round((timer.used() + probe_seconds(run_dir)) / 60.0, 2),
         "wall_minutes": round((time.time() - wall) / 60.0, 2),
-        "steps_per_cpu_second": round(steps / budget.used(), 2),
+        "steps_per_cpu_second": round(steps / timer.used(), 2),
         "ema": gan.ema_generator is not None,
     }
     _write_json(os.path.join(run_dir, "training.json"), facts)
     return facts
+
+
+def plan_row_steps(build, images, labels, batch_size, minutes, run_dir):
+    """The steps ``minutes`` of CPU buy, measured on a probe GAN of the row."""
+
+    def measure():
+        # keras-gan train's probe: a twentieth of the budget, within 0.5-10 s.
+        return budget.measure_step_seconds(
+            build(), images, batch_size=batch_size, labels=labels, clock="cpu",
+            seconds=min(10.0, max(0.5, 3.0 * minutes)),
+        )  # fmt: skip
+
+    return budget.plan_steps(run_dir, minutes, measure, clock="cpu")
+
+
+def probe_seconds(run_dir):
+    """CPU seconds the speed probe of a planned row used (0 without one)."""
+    path = os.path.join(run_dir, budget.BUDGET_FILE)
+    if not os.path.exists(path):
+        return 0.0
+    with open(path) as file:
+        return json.load(file)["probe_seconds"]
 
 
 def evaluate_row(name, real, run_dir, args, *, use_ema):

@@ -230,6 +230,8 @@ def _add_collapse_arguments(group):
 
 
 def run(args):
+    import keras
+
     from keras_gan import data, training
     from keras_gan.training import callbacks
 
@@ -246,11 +248,27 @@ def run(args):
     batch_size = args.batch_size
     if batch_size is None:  # not `or`: 0 is refused by its flag type, not replaced
         batch_size = recipes.batch_size(args.recipe)
-    with strategy.scope():
-        gan = recipes.build(
-            args.recipe, images.shape[1:], images=images, seed=seed,
-            **classes, **_recipe_arguments(args, batch_size),
-        )  # fmt: skip
+
+    def build(**planned):
+        with strategy.scope():
+            return recipes.build(
+                args.recipe, images.shape[1:], images=images, seed=seed,
+                **classes, **_recipe_arguments(args, batch_size), **planned,
+            )  # fmt: skip
+
+    if args.budget_minutes is not None:
+        length = {"steps": _budget_steps(args, build, images, labels, batch_size)}
+    planned = {}
+    if recipes.takes(args.recipe, "total_steps"):
+        # The recipe sizes its schedules to the run: it needs the run's steps.
+        planned["total_steps"] = length.get("steps") or (
+            length["epochs"] * _steps_per_epoch(build(), images, batch_size)
+        )
+    if args.seed is not None:
+        # The same initial weights whether a probe GAN was built before or not
+        # (a rerun reads its plan instead of measuring).
+        keras.utils.set_random_seed(seed)
+    gan = build(**planned)
     output_dir = execution.worker_output_dir(args.output_dir, strategy)
     monitors = callbacks.monitoring_callbacks(
         data.rescale(images, networks.output_range(gan.generator)),
@@ -265,8 +283,6 @@ def run(args):
         stop_on_collapse=args.stop_on_collapse,
         use_ema=gan.ema_generator is not None,
     )
-    if args.budget_minutes is not None:
-        length = {"steps": _budget_steps(args, gan, images, labels, batch_size)}
     training.train(
         gan,
         images,
@@ -290,15 +306,25 @@ def _run_length(args):
     return {}
 
 
-def _budget_steps(args, gan, images, labels, batch_size):
-    """The steps ``--budget-minutes`` buys: OUTPUT_DIR/budget.json's, or measured."""
+def _steps_per_epoch(gan, images, batch_size):
+    """Generator updates per epoch: k * m images per update (Algorithm 1)."""
+    from keras_gan import data
+
+    return len(images) // data.check_step_batch(
+        len(images), batch_size, gan.discriminator_steps
+    )
+
+
+def _budget_steps(args, build, images, labels, batch_size):
+    """The steps ``--budget-minutes`` buys: OUTPUT_DIR/budget.json's, or measured
+    on a probe GAN from ``build()`` (the run's own GAN is built after)."""
     from keras_gan.training import budget
 
     def measure():
         # A twentieth of the budget, within 0.5-10 s: enough steps to average.
         seconds = min(10.0, max(0.5, 3.0 * args.budget_minutes))
         return budget.measure_step_seconds(
-            gan, images, batch_size=batch_size, labels=labels,
+            build(), images, batch_size=batch_size, labels=labels,
             clock=args.budget_clock, seconds=seconds,
         )  # fmt: skip
 

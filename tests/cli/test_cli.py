@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_gan import cli
+from keras_gan import cli, ema
 from keras_gan.gan import GAN
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -247,6 +247,8 @@ def test_every_recipe_trains_from_the_cli(tmp_path):
         assert cli.main([*flags, *extra]) == 0, name  # fmt: skip
         gan = keras.models.load_model(output_dir / "gan.keras")
         assert int(gan.generator_optimizer.iterations) == 1797 // 128
+        if name == "r3gan":  # its EMA's half-life is 2 % of the run's 14 steps
+            assert gan.ema_decay == ema.decay_for_half_life(0.02 * 14)
 
 
 def test_evaluate_reports_stacked_mnist_modes_from_the_cli(tmp_path, monkeypatch):

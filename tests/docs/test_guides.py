@@ -164,5 +164,6 @@ def test_every_block_runs(page, checkout):
     _run_page(page, checkout, slow=True)
     if page == "results.md":
         results = pathlib.Path("docs/results.md").read_text()
-        assert "| mnist/dcgan/s0/0.05m/width=8 | raw |" in results
+        assert "| mnist/r3gan/s0/0.05m/width=8 | raw |" in results
+        assert "| mnist/r3gan/s0/0.05m/width=8 | ema |" in results
         assert "Honest reading" in results  # the text around the table stays

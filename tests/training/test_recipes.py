@@ -57,3 +57,56 @@ def test_build_names_what_a_recipe_does_not_take():
         recipes.build("paper_mlp", (28, 28, 1), width=4)
     with pytest.raises(ValueError, match="Unknown `recipe`: 'stylegan'"):
         recipes.build("stylegan", (28, 28, 1))
+
+
+def test_r3gan_sizes_its_schedules_to_the_planned_steps(tmp_path):
+    gan = recipes.r3gan(
+        (8, 8, 1), width=4, latent_dim=8, total_steps=2000, final_learning_rate=0.1
+    )
+    for optimizer in (gan.generator_optimizer, gan.discriminator_optimizer):
+        rate = optimizer._learning_rate  # the schedule, not its current value
+        assert isinstance(rate, keras.optimizers.schedules.CosineDecay)
+        np.testing.assert_allclose(float(rate(0)), 5e-4, rtol=1e-6)
+        np.testing.assert_allclose(float(rate(1000)), 5e-4 * 0.55, rtol=1e-5)
+        np.testing.assert_allclose(float(rate(2000)), 5e-5, rtol=1e-5)
+        np.testing.assert_allclose(float(rate(5000)), 5e-5, rtol=1e-5)  # stays
+    # Half-life 2 % of the run: 40 steps.
+    np.testing.assert_allclose(gan.ema_decay**40, 0.5, rtol=1e-9)
+    assert gan.ema_schedule == "ramp"
+    path = str(tmp_path / "scheduled.keras")
+    gan.save(path)
+    loaded = keras.models.load_model(path)
+    assert loaded.ema_decay == gan.ema_decay
+    np.testing.assert_allclose(
+        float(loaded.generator_optimizer.learning_rate), 5e-4, rtol=1e-6
+    )
+    assert (
+        loaded.generator_optimizer.get_config()["learning_rate"]["config"]
+        == (gan.generator_optimizer.get_config()["learning_rate"]["config"])
+    )
+
+
+def test_r3gan_keeps_a_constant_rate_unless_asked_to_decay_it():
+    gan = recipes.r3gan((8, 8, 1), width=4, latent_dim=8, seed=0)
+    assert isinstance(gan.generator_optimizer.get_config()["learning_rate"], float)
+    assert gan.ema_decay == 0.999
+    planned = recipes.r3gan((8, 8, 1), width=4, latent_dim=8, total_steps=100)
+    rate = planned.generator_optimizer.get_config()["learning_rate"]
+    assert isinstance(rate, float) and abs(rate - 5e-4) < 1e-10
+    np.testing.assert_allclose(planned.ema_decay**2, 0.5, rtol=1e-9)  # 2 % of 100
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"total_steps": 0}, "`total_steps` must be a whole number of steps >= 1. "
+         "Received: total_steps=0"),
+        ({"total_steps": 10.5}, "Received: total_steps=10.5"),
+        ({"total_steps": 10, "final_learning_rate": 1.5},
+         "Received: final_learning_rate=1.5"),
+        ({"total_steps": 10, "ema_half_life": 0.0}, "half-life must be > 0 steps"),
+    ],
+)  # fmt: skip
+def test_r3gan_names_a_bad_schedule_argument(arguments, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        recipes.r3gan((8, 8, 1), width=4, latent_dim=8, **arguments)

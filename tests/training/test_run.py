@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_gan import callbacks, data, networks, training
+from keras_gan import callbacks, data, ema, networks, training
 from keras_gan.training import resume
 
 TINY = [
@@ -103,12 +103,15 @@ def test_rerun_after_sigkill_mid_epoch_is_bit_identical(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("recipe", ["dcgan", "r3gan"])
 def test_a_budget_run_killed_and_rerun_ends_at_its_planned_step_bit_identical(
-    tmp_path,
+    tmp_path, recipe
 ):
-    # The straight run measures its speed (a probe whose updates are undone);
-    # the crashed run gets the same plan, so the two must end identical.
+    # The straight run measures its speed (on a probe GAN); the crashed run
+    # gets the same plan, so the two must end identical. r3gan also sizes its
+    # EMA's half-life to the planned steps.
     budget_flags = ("--budget-minutes", "0.1", "--backup-every-steps", "10")
+    budget_flags += ("--recipe", recipe)
     environment = _environment()
     straight, crashed = tmp_path / "straight", tmp_path / "crashed"
     subprocess.run(_command(straight, *budget_flags), env=environment, check=True)
@@ -130,6 +133,10 @@ def test_a_budget_run_killed_and_rerun_ends_at_its_planned_step_bit_identical(
     assert sorted(actual) == sorted(expected)
     assert not [k for k in expected if not np.array_equal(expected[k], actual[k])]
     assert resume.read_metadata(crashed / "backup.npz")["step"] == plan["steps"]
+    if recipe == "r3gan":
+        with zipfile.ZipFile(crashed / "gan.keras") as archive:
+            config = json.loads(archive.read("config.json"))["config"]
+        assert config["ema_decay"] == ema.decay_for_half_life(0.02 * plan["steps"])
 
 
 def test_budget_minutes_and_epochs_are_one_or_the_other(tmp_path):
