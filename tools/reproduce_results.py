@@ -105,7 +105,9 @@ def train_row(name, real, run_dir):
         )
 
     if recipes.takes(recipe, "total_steps") and "total_steps" not in overrides:
-        steps = plan_row_steps(build, images, labels, batch_size, minutes, run_dir)
+        steps = budget.plan_recipe_steps(
+            run_dir, minutes, build, images, batch_size=batch_size, labels=labels
+        )
         gan, length = build(total_steps=steps), {"steps": steps}
         timer = TimeBudget(2 * minutes, clock="cpu")  # a clock, not a limit
     else:
@@ -122,7 +124,7 @@ def train_row(name, real, run_dir):
         "row": name,
         "steps": steps,
         "epochs": round(steps * batch_size * gan.discriminator_steps / len(images), 2),
-        "cpu_minutes": round((timer.used() + probe_seconds(run_dir)) / 60.0, 2),
+        "cpu_minutes": round((timer.used() + probe_cpu_seconds(run_dir)) / 60.0, 2),
         "wall_minutes": round((time.time() - wall) / 60.0, 2),
         "steps_per_cpu_second": round(steps / timer.used(), 2),
         "ema": gan.ema_generator is not None,
@@ -131,20 +133,7 @@ def train_row(name, real, run_dir):
     return facts
 
 
-def plan_row_steps(build, images, labels, batch_size, minutes, run_dir):
-    """The steps ``minutes`` of CPU buy, measured on a probe GAN of the row."""
-
-    def measure():
-        # keras-gan train's probe: a twentieth of the budget, within 0.5-10 s.
-        return budget.measure_step_seconds(
-            build(), images, batch_size=batch_size, labels=labels, clock="cpu",
-            seconds=min(10.0, max(0.5, 3.0 * minutes)),
-        )  # fmt: skip
-
-    return budget.plan_steps(run_dir, minutes, measure, clock="cpu")
-
-
-def probe_seconds(run_dir):
+def probe_cpu_seconds(run_dir):
     """CPU seconds the speed probe of a planned row used (0 without one)."""
     path = os.path.join(run_dir, budget.BUDGET_FILE)
     if not os.path.exists(path):

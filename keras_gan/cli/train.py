@@ -230,8 +230,6 @@ def _add_collapse_arguments(group):
 
 
 def run(args):
-    import keras
-
     from keras_gan import data, training
     from keras_gan.training import callbacks
 
@@ -256,19 +254,7 @@ def run(args):
                 **classes, **_recipe_arguments(args, batch_size), **planned,
             )  # fmt: skip
 
-    if args.budget_minutes is not None:
-        length = {"steps": _budget_steps(args, build, images, labels, batch_size)}
-    planned = {}
-    if recipes.takes(args.recipe, "total_steps"):
-        # The recipe sizes its schedules to the run: it needs the run's steps.
-        planned["total_steps"] = length.get("steps") or (
-            length["epochs"] * _steps_per_epoch(build(), images, batch_size)
-        )
-    if args.seed is not None:
-        # The same initial weights whether a probe GAN was built before or not
-        # (a rerun reads its plan instead of measuring).
-        keras.utils.set_random_seed(seed)
-    gan = build(**planned)
+    gan, length = _build_for_run(args, build, images, labels, batch_size, seed, length)
     output_dir = execution.worker_output_dir(args.output_dir, strategy)
     monitors = callbacks.monitoring_callbacks(
         data.rescale(images, networks.output_range(gan.generator)),
@@ -306,30 +292,41 @@ def _run_length(args):
     return {}
 
 
+def _build_for_run(args, build, images, labels, batch_size, seed, length):
+    """``(gan, length)``: the run's GAN, built once the run's length is known.
+
+    A budget's steps are planned first, on a probe GAN from ``build()``; a
+    recipe that sizes its schedules to the run gets its steps as
+    ``total_steps``.
+    """
+    import keras
+
+    from keras_gan.training import budget
+
+    if args.budget_minutes is not None:
+        steps = budget.plan_recipe_steps(
+            args.output_dir, args.budget_minutes, build, images,
+            batch_size=batch_size, labels=labels, clock=args.budget_clock,
+        )  # fmt: skip
+        length = {"steps": steps}
+    planned = {}
+    if recipes.takes(args.recipe, "total_steps"):
+        planned["total_steps"] = length.get("steps") or (
+            length["epochs"] * _steps_per_epoch(build(), images, batch_size)
+        )
+    if args.seed is not None:
+        # The same initial weights whether a probe GAN was built before or not
+        # (a rerun reads its plan instead of measuring).
+        keras.utils.set_random_seed(seed)
+    return build(**planned), length
+
+
 def _steps_per_epoch(gan, images, batch_size):
     """Generator updates per epoch: k * m images per update (Algorithm 1)."""
     from keras_gan import data
 
     return len(images) // data.check_step_batch(
         len(images), batch_size, gan.discriminator_steps
-    )
-
-
-def _budget_steps(args, build, images, labels, batch_size):
-    """The steps ``--budget-minutes`` buys: OUTPUT_DIR/budget.json's, or measured
-    on a probe GAN from ``build()`` (the run's own GAN is built after)."""
-    from keras_gan.training import budget
-
-    def measure():
-        # A twentieth of the budget, within 0.5-10 s: enough steps to average.
-        seconds = min(10.0, max(0.5, 3.0 * args.budget_minutes))
-        return budget.measure_step_seconds(
-            build(), images, batch_size=batch_size, labels=labels,
-            clock=args.budget_clock, seconds=seconds,
-        )  # fmt: skip
-
-    return budget.plan_steps(
-        args.output_dir, args.budget_minutes, measure, clock=args.budget_clock
     )
 
 

@@ -159,6 +159,38 @@ def measure_step_seconds(
     return timer.elapsed / timer.timed_steps, timer_clock() - began
 
 
+def _probe_duration(minutes):
+    """How long a budget of ``minutes`` times its speed probe: a twentieth
+    of the budget, within 0.5-10 s (enough steps to average)."""
+    return min(10.0, max(0.5, 3.0 * minutes))
+
+
+def plan_recipe_steps(
+    output_dir, minutes, build_gan, images, *, batch_size, labels=None, clock="cpu"
+):
+    """``plan_steps`` for a GAN yet to be built: the probe trains a throwaway
+    ``build_gan()``, so the run's own GAN can be built with the planned steps
+    (a recipe's ``total_steps``) afterwards.
+
+    Args:
+        output_dir: the run's folder, where ``budget.json`` is kept.
+        minutes: the budget.
+        build_gan: returns a compiled GAN of the run's recipe.
+        images: the training images, in [0, 1].
+        batch_size: m, real images per discriminator update.
+        labels: the images' labels (a conditional GAN).
+        clock: ``"cpu"`` or ``"wall"``.
+    """
+
+    def measure():
+        return measure_step_seconds(
+            build_gan(), images, batch_size=batch_size, labels=labels, clock=clock,
+            seconds=_probe_duration(minutes),
+        )  # fmt: skip
+
+    return plan_steps(output_dir, minutes, measure, clock=clock)
+
+
 def plan_steps(output_dir, minutes, measure, *, clock="cpu", verbose=True):
     """The training steps a budget of ``minutes`` buys, planned once per run.
 

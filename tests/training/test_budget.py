@@ -54,6 +54,31 @@ def test_the_plan_is_measured_once_and_read_back_by_a_rerun(tmp_path):
         budget.plan_steps(tmp_path, 1, measure, clock="wall")
 
 
+def test_a_recipe_plan_probes_a_throwaway_gan_once(tmp_path):
+    built = []
+
+    def build_gan():
+        built.append(_gan())
+        return built[-1]
+
+    planned = budget.plan_recipe_steps(
+        tmp_path, 0.01, build_gan, _images(), batch_size=16, clock="wall"
+    )
+    # 0.6 s of budget; the probe times 0.5 s of it (its floor), so the
+    # plan is what the rest buys at the measured speed.
+    plan = json.loads((tmp_path / "budget.json").read_text())
+    assert (
+        planned
+        == plan["steps"]
+        == max(1, int((0.6 - plan["probe_seconds"]) / plan["seconds_per_step"]))
+    )
+    assert len(built) == 1 and int(built[0].generator_optimizer.iterations) == 0
+    again = budget.plan_recipe_steps(
+        tmp_path, 0.01, build_gan, _images(), batch_size=16, clock="wall"
+    )
+    assert again == planned and len(built) == 1  # read back, nothing built
+
+
 @pytest.mark.parametrize("minutes", [0, -1, float("nan"), "5", True])
 def test_bad_budgets_are_named(minutes, tmp_path):
     with pytest.raises(ValueError, match="`minutes` must be a number > 0"):
