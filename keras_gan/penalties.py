@@ -37,13 +37,30 @@ class Penalty:
     later draw, is then the same eagerly and in graphs.
     """
 
-    def __init__(self, every=1):
+    def __init__(self, every=1, schedule=None):
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(
                 "`every` must be an integer >= 1: the penalty is computed on one "
                 f"step in `every` (lazy regularisation). Received: every={every!r}"
             )
+        if schedule is not None and not callable(schedule):
+            raise ValueError(
+                "`schedule` must be None or a callable of the step, e.g. a "
+                "keras.optimizers.schedules.LearningRateSchedule that starts at 1. "
+                f"Received: schedule={schedule!r}"
+            )
         self.every = every
+        self.schedule = schedule
+
+    def weight_at(self, step):
+        """What the penalty is multiplied by at ``step``: ``schedule(step)``, or 1.
+
+        A schedule anneals the weight over the run (R3GAN decays its gamma);
+        a ``keras.optimizers.schedules`` object saves with the GAN.
+        """
+        if self.schedule is None:
+            return 1.0
+        return ops.cast(self.schedule(step), "float32")
 
     def __call__(self, discriminator, real_images, fake_images, draw):
         noise = self.noise(real_images, draw)
@@ -57,18 +74,26 @@ class Penalty:
         raise NotImplementedError
 
     def get_config(self):
-        return {"every": self.every}
+        schedule = self.schedule
+        if schedule is not None:
+            schedule = keras.saving.serialize_keras_object(schedule)
+        return {"every": self.every, "schedule": schedule}
 
     @classmethod
     def from_config(cls, config):
+        config = dict(config)
+        if config.get("schedule") is not None:
+            config["schedule"] = keras.saving.deserialize_keras_object(
+                config["schedule"]
+            )
         return cls(**config)
 
 
 class _ZeroCentred(Penalty):
     """``gamma / 2 * E ||grad_x D(x)||^2`` on the images ``_images`` picks."""
 
-    def __init__(self, gamma, every=1):
-        super().__init__(every)
+    def __init__(self, gamma, every=1, schedule=None):
+        super().__init__(every, schedule)
         self.gamma = _check_weight("gamma", gamma)
 
     def compute(self, discriminator, real_images, fake_images, noise):
@@ -91,6 +116,8 @@ class R1(_ZeroCentred):
     Args:
         gamma: weight of the penalty (>= 0); 10 is common at 64x64 and below.
         every: compute it on one step in ``every``, multiplied by ``every``.
+        schedule: optional ``schedule(step)`` multiplying the weight (see
+            ``Penalty.weight_at``), e.g. a cosine from 1 down to 0.1.
 
     Examples:
         >>> penalty = R1(gamma=10.0, every=16)
@@ -112,6 +139,8 @@ class R2(_ZeroCentred):
     Args:
         gamma: weight of the penalty (>= 0).
         every: compute it on one step in ``every``, multiplied by ``every``.
+        schedule: optional ``schedule(step)`` multiplying the weight (see
+            ``Penalty.weight_at``), e.g. a cosine from 1 down to 0.1.
 
     Examples:
         >>> penalties = [R1(gamma=1.0), R2(gamma=1.0)]
@@ -134,14 +163,16 @@ class GradientPenalty(Penalty):
     Args:
         weight: lambda, the weight of the penalty (>= 0); the paper uses 10.
         every: compute it on one step in ``every``, multiplied by ``every``.
+        schedule: optional ``schedule(step)`` multiplying the weight (see
+            ``Penalty.weight_at``), e.g. a cosine from 1 down to 0.1.
 
     Examples:
         >>> penalty = GradientPenalty(weight=10.0)
         >>> total = penalty(critic, real, fake, uniform_stream(seed, step, 0))
     """
 
-    def __init__(self, weight=10.0, every=1):
-        super().__init__(every)
+    def __init__(self, weight=10.0, every=1, schedule=None):
+        super().__init__(every, schedule)
         self.weight = _check_weight("weight", weight)
 
     def noise(self, real_images, draw):
@@ -166,8 +197,9 @@ def discriminator_penalty(
 
     A penalty with ``every=N`` is computed when ``step % N == 0`` and then
     multiplied by N, so on average it weighs what it would on every step
-    (Karras et al. 2020). The test is a ``keras.ops.cond``, so ``step`` may be
-    a tensor or variable inside a compiled step.
+    (Karras et al. 2020), and by its schedule's value at ``step`` if it has
+    one. The test is a ``keras.ops.cond``, so ``step`` may be a tensor or
+    variable inside a compiled step.
 
     Args:
         penalties: a list of penalties (``R1``, ``R2``, ``GradientPenalty``);
@@ -190,7 +222,8 @@ def discriminator_penalty(
 
         def due(penalty=penalty, noise=noise):
             value = penalty.compute(discriminator, real_images, fake_images, noise)
-            return penalty.every * ops.cast(value, "float32")
+            weight = penalty.every * penalty.weight_at(step)
+            return weight * ops.cast(value, "float32")
 
         if penalty.every == 1:
             total = total + due()

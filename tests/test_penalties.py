@@ -171,10 +171,48 @@ def test_penalties_serialize_round_trip(penalty):
     restored = keras.saving.deserialize_keras_object(config)
     assert type(restored) is type(penalty)
     assert restored.get_config() == penalty.get_config()
+    # a config saved before schedules existed still loads
     assert penalties.R1.from_config({"gamma": 2.0, "every": 3}).get_config() == {
         "gamma": 2.0,
         "every": 3,
+        "schedule": None,
     }
+
+
+def _cosine(final_fraction=0.1, steps=100):
+    return keras.optimizers.schedules.CosineDecay(1.0, steps, alpha=final_fraction)
+
+
+def test_a_scheduled_penalty_is_weighted_by_its_schedule_at_the_step():
+    critic = _linear_critic()
+    lazy = [R1(10.0, every=4, schedule=_cosine())]
+
+    def cosine(step):  # CosineDecay(1, 100, alpha=0.1), by hand
+        return 0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * min(step, 100) / 100))
+
+    step = keras.Variable(0, dtype="int64", trainable=False)
+    for value in (0, 52, 100, 200):
+        step.assign(value)
+        got = discriminator_penalty(lazy, critic, REAL, FAKE, step=step, draw=_half)
+        assert float(got) == pytest.approx(180.0 * cosine(value), rel=1e-5)
+    assert cosine(100) == pytest.approx(0.1)
+    # skipped steps stay skipped
+    assert (
+        float(discriminator_penalty(lazy, critic, REAL, FAKE, step=53, draw=_half)) == 0
+    )
+
+
+def test_a_schedule_saves_with_its_penalty():
+    penalty = R2(0.5, every=2, schedule=_cosine(0.2, 50))
+    restored = keras.saving.deserialize_keras_object(
+        keras.saving.serialize_keras_object(penalty)
+    )
+    assert isinstance(restored.schedule, keras.optimizers.schedules.CosineDecay)
+    for step in (0, 25, 50):
+        assert float(restored.weight_at(step)) == pytest.approx(
+            float(penalty.weight_at(step))
+        )
+    assert float(restored.weight_at(50)) == pytest.approx(0.2)
 
 
 def test_bad_arguments_are_named():
@@ -189,6 +227,8 @@ def test_bad_arguments_are_named():
             ValueError, match=rf"`every` must be an integer >= 1.*every={every!r}"
         ):
             R1(1.0, every=every)
+    with pytest.raises(ValueError, match=r"`schedule` must be None or a callable"):
+        R1(1.0, schedule=0.5)
 
 
 @tensorflow_only

@@ -10,11 +10,16 @@ reference), or with the Stacked MNIST mode count. A row whose
 than its model is reused, so a long table can be built in several runs.
 
 Rows are named ``DATASET/RECIPE/sSEED/MINUTESm``, optionally with recipe
-arguments: ``mnist/r3gan/s0/15m/gamma=1.0,learning_rate=1e-4``. A row with
+arguments: ``mnist/r3gan/s0/15m/gamma=1.0,learning_rate=1e-4``, and
+``precision=mixed_bfloat16`` (a Keras dtype policy, or ``auto``: bfloat16
+where the CPU computes it natively) to train in it, and
+``batch_size=N`` for another batch than the recipe's. A row with
 ``num_classes=10`` trains a class-conditional GAN on the dataset's labels and
 is also scored by conditional accuracy and intra-class Frechet distance (a
-second table). ``--rows`` takes row names, or ``table`` for the rows of
-docs/results.md.
+second table). ``keep_best=N`` scores the validation Parzen every N epochs and
+keeps the best model (``best.keras``, the "best" generator of the table; its
+steps are the kept model's), as the GAN paper's pylearn2 runs did. ``--rows``
+takes row names, or ``table`` for the rows of docs/results.md.
 
     nice -n 5 python tools/reproduce_results.py --data-dir ../shared/data \\
         --rows table --output-dir runs/results --table docs/results.md
@@ -30,9 +35,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 
-from keras_gan import evaluation, recipes, training  # noqa: E402
+from keras_gan import callbacks, evaluation, recipes, training  # noqa: E402
 from keras_gan.evaluation import stacked  # noqa: E402
-from keras_gan.training import budget  # noqa: E402
+from keras_gan.training import budget, execution  # noqa: E402
 from keras_gan.training.budget import TimeBudget  # noqa: E402
 
 DATASETS = ("mnist", "fashion_mnist", "stacked_mnist")
@@ -40,27 +45,37 @@ TRAIN_SIZE = 50_000  # the paper's train/validation split of the 60,000
 TABLE = [
     "mnist/paper_mlp/s0/15m",
     "mnist/dcgan/s0/15m/width=32,ema_decay=0.999",
-    "mnist/r3gan/s0/15m/penalty_every=1,total_steps=null",
+    "mnist/r3gan/s0/15m/penalty_every=1,total_steps=null,network=dcgan",
     "fashion_mnist/paper_mlp/s0/15m",
     "fashion_mnist/dcgan/s0/15m/width=32,ema_decay=0.999",
-    "fashion_mnist/r3gan/s0/15m/penalty_every=1,total_steps=null",
-    "mnist/r3gan/s1/15m/penalty_every=1,total_steps=null",
-    "mnist/r3gan/s2/15m/penalty_every=1,total_steps=null",
-    "stacked_mnist/r3gan/s0/30m/penalty_every=1,total_steps=null",
+    "fashion_mnist/r3gan/s0/15m/penalty_every=1,total_steps=null,network=dcgan",
+    "mnist/r3gan/s1/15m/penalty_every=1,total_steps=null,network=dcgan",
+    "mnist/r3gan/s2/15m/penalty_every=1,total_steps=null,network=dcgan",
+    "stacked_mnist/r3gan/s0/30m/penalty_every=1,total_steps=null,network=dcgan",
     "mnist/paper_mlp/s0/60m",
-    "fashion_mnist/r3gan/s0/15m/ema_decay=0.995,penalty_every=1,total_steps=null",
-    "mnist/r3gan/s0/15m/num_classes=10,penalty_every=1,total_steps=null",
-    "fashion_mnist/r3gan/s0/15m/num_classes=10,penalty_every=1,total_steps=null",
+    "fashion_mnist/r3gan/s0/15m/ema_decay=0.995,penalty_every=1,total_steps=null,network=dcgan",
+    "mnist/r3gan/s0/15m/num_classes=10,penalty_every=1,total_steps=null,network=dcgan",
+    "fashion_mnist/r3gan/s0/15m/num_classes=10,penalty_every=1,total_steps=null,network=dcgan",
     # r3gan's lazy R1/R2 (its default since the frontier sweep, docs/frontier.md);
     # the rows above and these two ran before r3gan sized its EMA to the run
-    "mnist/r3gan/s0/15m/penalty_every=4,total_steps=null",
-    "fashion_mnist/r3gan/s0/15m/penalty_every=4,total_steps=null",
+    "mnist/r3gan/s0/15m/penalty_every=4,total_steps=null,network=dcgan",
+    "fashion_mnist/r3gan/s0/15m/penalty_every=4,total_steps=null,network=dcgan",
     # planned steps, the EMA's half-life 2 % of them (2026-12-06)
-    "mnist/r3gan/s0/15m/ema_half_life=0.02",
-    "mnist/r3gan/s1/15m/ema_half_life=0.02",
-    "mnist/r3gan/s2/15m/ema_half_life=0.02",
-    "fashion_mnist/r3gan/s0/15m/ema_half_life=0.02",
-    "stacked_mnist/r3gan/s0/30m/ema_half_life=0.02",
+    "mnist/r3gan/s0/15m/ema_half_life=0.02,network=dcgan",
+    "mnist/r3gan/s1/15m/ema_half_life=0.02,network=dcgan",
+    "mnist/r3gan/s2/15m/ema_half_life=0.02,network=dcgan",
+    "fashion_mnist/r3gan/s0/15m/ema_half_life=0.02,network=dcgan",
+    "stacked_mnist/r3gan/s0/30m/ema_half_life=0.02,network=dcgan",
+    # residual networks (r3gan's default since 2026-12-06), bfloat16 where the
+    # CPU computes it natively (precision=auto)
+    "mnist/r3gan/s0/15m/network=residual,precision=auto",
+    "mnist/r3gan/s1/15m/network=residual,precision=auto",
+    "mnist/r3gan/s2/15m/network=residual,precision=auto",
+    "fashion_mnist/r3gan/s0/15m/network=residual,precision=auto",
+    "stacked_mnist/r3gan/s0/30m/network=residual,precision=auto",
+    # the paper's MLP with a moving average, keeping the best validation Parzen
+    # (run with KERAS_BACKEND=jax, the fastest backend for it)
+    "mnist/paper_mlp/s0/75m/ema_decay=0.9998,keep_best=10",
 ]
 
 
@@ -79,8 +94,15 @@ def parse_row(name):
     overrides = {}
     for item in filter(None, (parts[4] if len(parts) == 5 else "").split(",")):
         key, value = item.split("=")
-        overrides[key] = json.loads(value)
+        overrides[key] = _json_or_text(value)
     return parts[0], parts[1], int(parts[2][1:]), float(parts[3][:-1]), overrides
+
+
+def _json_or_text(value):
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value  # a bare word such as mixed_bfloat16
 
 
 def train_row(name, real, run_dir):
@@ -93,10 +115,15 @@ def train_row(name, real, run_dir):
     other recipe trains until the CPU budget is spent.
     """
     _, recipe, seed, minutes, overrides = parse_row(name)
+    # not a recipe argument: the Keras dtype policy the networks are built in
+    precision = execution.set_precision(overrides.pop("precision", "float32"))
+    keep_every = overrides.pop("keep_best", None)
     images = real.train[:TRAIN_SIZE]
     conditional = overrides.get("num_classes") is not None
     labels = real.train_labels[:TRAIN_SIZE] if conditional else None
-    batch_size = recipes.batch_size(recipe)
+    batch_size = overrides.pop("batch_size", None) or recipes.batch_size(recipe)
+    if recipes.takes(recipe, "batch_size"):
+        overrides["batch_size"] = batch_size
 
     def build(**planned):
         keras.utils.set_random_seed(seed)
@@ -113,10 +140,13 @@ def train_row(name, real, run_dir):
     else:
         gan, length = build(), {"epochs": 100_000}
         timer = TimeBudget(minutes, clock="cpu")
+    hooks = [timer]
+    if keep_every:
+        hooks.append(_keep_best(real, run_dir, keep_every, gan))
     wall = time.time()
     training.train(
         gan, images, labels=labels, output_dir=run_dir, **length,
-        batch_size=batch_size, callbacks=[timer], backup_every_steps=None,
+        batch_size=batch_size, callbacks=hooks, backup_every_steps=None,
         verbose=2,
     )  # fmt: skip
     steps = int(gan.generator_optimizer.iterations)
@@ -128,9 +158,30 @@ def train_row(name, real, run_dir):
         "wall_minutes": round((time.time() - wall) / 60.0, 2),
         "steps_per_cpu_second": round(steps / timer.used(), 2),
         "ema": gan.ema_generator is not None,
+        "precision": precision,
     }
+    if keep_every and hooks[-1].best_epoch is not None:
+        epoch = hooks[-1].best_epoch
+        facts["best_epoch"] = epoch
+        per_epoch = len(images) // (batch_size * gan.discriminator_steps)
+        facts["best_steps"] = epoch * per_epoch
     _write_json(os.path.join(run_dir, "training.json"), facts)
     return facts
+
+
+def _keep_best(real, run_dir, every_epochs, gan):
+    """Keeps the generator of the best validation Parzen, as pylearn2 did.
+
+    Scored on 2,000 images of the validation split (``train[51000:53000]``)
+    that neither train the GAN, choose the kernel width nor test it; the
+    moving average when the GAN keeps one.
+    """
+    monitored = real.train[TRAIN_SIZE + 1_000 : TRAIN_SIZE + 3_000]
+    score = evaluation.ParzenScore(
+        monitored, real.validation, use_ema=gan.ema_generator is not None
+    )
+    path = os.path.join(run_dir, "best.keras")
+    return callbacks.KeepBest(path, score, every_epochs=every_epochs)
 
 
 def probe_cpu_seconds(run_dir):
@@ -142,10 +193,20 @@ def probe_cpu_seconds(run_dir):
         return json.load(file)["probe_seconds"]
 
 
-def evaluate_row(name, real, run_dir, args, *, use_ema):
-    """The row's report, computed or reused when newer than its model."""
-    model = os.path.join(run_dir, "gan.keras")
-    path = os.path.join(run_dir, "eval_ema" if use_ema else "eval", "report.json")
+KINDS = {  # generator kind: (model file, use_ema, report folder)
+    "raw": ("gan.keras", False, "eval"),
+    "ema": ("gan.keras", True, "eval_ema"),
+    "best": ("best.keras", False, "eval_best"),
+    "best ema": ("best.keras", True, "eval_best_ema"),
+}
+
+
+def evaluate_row(name, real, run_dir, args, kind):
+    """The report of one of the row's generators (``KINDS``), computed or
+    reused when newer than its model."""
+    model_file, use_ema, folder = KINDS[kind]
+    model = os.path.join(run_dir, model_file)
+    path = os.path.join(run_dir, folder, "report.json")
     if os.path.exists(path) and os.path.getmtime(path) > os.path.getmtime(model):
         with open(path) as file:
             return json.load(file)
@@ -171,11 +232,10 @@ def run_row(name, args):
         train_row(name, real, run_dir)
     with open(os.path.join(run_dir, "training.json")) as file:
         facts = json.load(file)
-    kinds = ("raw", "ema") if facts["ema"] else ("raw",)
-    reports = {
-        kind: evaluate_row(name, real, run_dir, args, use_ema=kind == "ema")
-        for kind in kinds
-    }
+    kinds = ["raw", "ema"] if facts["ema"] else ["raw"]
+    if "best_epoch" in facts:  # the generator KeepBest monitored
+        kinds.append("best ema" if facts["ema"] else "best")
+    reports = {kind: evaluate_row(name, real, run_dir, args, kind) for kind in kinds}
     return facts, reports
 
 
@@ -218,8 +278,9 @@ def _reference_line(dataset, report):
 
 
 def _row_line(name, kind, facts, report):
+    steps = facts["best_steps"] if kind.startswith("best") else facts["steps"]
     cost = (
-        f"{facts['steps']:,} | {facts['steps_per_cpu_second']} | "
+        f"{steps:,} | {facts['steps_per_cpu_second']} | "
         f"{facts['cpu_minutes']} | {facts['wall_minutes']} |"
     )
     if "modes_covered" in report and "fid" not in report:

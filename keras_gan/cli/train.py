@@ -108,8 +108,8 @@ def _add_network_arguments(group):
     group.add_argument(
         "--network",
         choices=sorted(networks.NETWORKS),
-        help="reference networks of the dcgan recipe: DCGAN, or the paper's MNIST "
-        "MLPs (default: dcgan)",
+        help="reference networks of the dcgan and r3gan recipes: DCGAN, residual "
+        "(R3GAN style), or (dcgan only) the paper's MNIST MLPs (default: dcgan)",
     )
     group.add_argument(
         "--latent-dim", type=positive_int, help="size of z (default: 100)"
@@ -117,7 +117,8 @@ def _add_network_arguments(group):
     group.add_argument(
         "--width",
         type=positive_int,
-        help="DCGAN capacity (default: dcgan 64, r3gan 32)",
+        help="network capacity (default: dcgan 64; r3gan 16, or 32 with "
+        "--network dcgan)",
     )
     group.add_argument(
         "--ema-decay",
@@ -172,7 +173,8 @@ def _add_execution_arguments(parser):
         "--precision",
         choices=execution.PRECISIONS,
         default="float32",
-        help="Keras dtype policy (default: float32)",
+        help="Keras dtype policy; auto: mixed_bfloat16 on TensorFlow where the CPU "
+        "has AVX512_BF16 or AMX-BF16, else float32 (default: float32)",
     )
 
 

@@ -1,7 +1,8 @@
 """Evaluating GANs without downloads: Parzen windows, a judge, memorisation.
 
 ``evaluate`` runs everything and writes ``report.json``; the pieces are
-usable alone: ``parzen_log_likelihood`` (the GAN paper's Table 1 protocol),
+usable alone: ``parzen_log_likelihood`` (the GAN paper's Table 1 protocol;
+``ParzenScore`` monitors it during training),
 the judge classifier (``load_judge``, ``judge_outputs``) and the metrics on
 its features, ``nearest_neighbours`` for memorisation, and the paper's
 Figures 2 and 3.
@@ -26,13 +27,14 @@ from keras_gan.evaluation.metrics import (
     modes_covered,
     precision_recall,
 )
-from keras_gan.evaluation.parzen import parzen_log_likelihood
+from keras_gan.evaluation.parzen import ParzenScore, parzen_log_likelihood
 from keras_gan.evaluation.report import evaluate, format_summary
 from keras_gan.evaluation.splits import RealData, load_real
 from keras_gan.evaluation.stacked import evaluate_stacked, evaluate_stacked_mnist
 from keras_gan.export import Sampler, as_sampler
 
 __all__ = [
+    "ParzenScore",
     "RealData",
     "Sampler",
     "as_sampler",

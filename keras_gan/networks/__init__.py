@@ -3,6 +3,7 @@
 - ``dcgan``: the DCGAN pair (Radford et al. 2016) for square images.
 - ``paper_mlp``: the MNIST MLPs of Goodfellow et al. (2014) and the paper's
   output-bias initialisation.
+- ``residual``: a residual pair without normalisation, R3GAN style.
 - ``layers``: ``Maxout``, ``SelectLeakyReLU`` (the DCGAN discriminator's),
   spectral normalisation and seeded dropout.
 - ``pixels``: the pixel-range convention (``output_range``): a generator
@@ -25,6 +26,7 @@ from keras_gan.networks.paper_mlp import (
 )
 from keras_gan.networks.pixels import PIXEL_RANGES, output_range
 from keras_gan.networks.registry import NETWORKS, build_gan
+from keras_gan.networks.residual import residual_discriminator, residual_generator
 
 __all__ = [
     "NETWORKS",
@@ -37,6 +39,8 @@ __all__ = [
     "output_range",
     "paper_mnist_discriminator",
     "paper_mnist_generator",
+    "residual_discriminator",
+    "residual_generator",
     "seeded_dropout",
     "spectrally_normalised",
 ]

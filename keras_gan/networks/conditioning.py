@@ -25,6 +25,17 @@ def label_input():
     return keras.Input((), dtype="int32", name=LABELS)
 
 
+def generator_inputs(latent_dim, num_classes):
+    """``(inputs, latents)`` of a generator: its Keras inputs, and what its
+    first layer takes: z, or with ``num_classes`` z joined with its class
+    (``join_class``) from the inputs ``[latents, labels]``."""
+    inputs = latents = keras.Input((latent_dim,), name="latents")
+    if check_num_classes(num_classes):
+        inputs = [latents, label_input()]
+        latents = join_class(latents, inputs[1], num_classes)
+    return inputs, latents
+
+
 def join_class(latents, labels, num_classes, embedding_dim=None):
     """``[z, embed(y)]``: z joined with a learned embedding of its class.
 

@@ -31,10 +31,7 @@ def dcgan_generator(
     """
     side, channels = _square_side(image_shape), image_shape[-1]
     start = side // 4
-    inputs = latents = keras.Input((latent_dim,), name="latents")
-    if conditioning.check_num_classes(num_classes):
-        inputs = [latents, conditioning.label_input()]
-        latents = conditioning.join_class(latents, inputs[1], num_classes)
+    inputs, latents = conditioning.generator_inputs(latent_dim, num_classes)
     x = layers.Dense(start * start * 2 * width, use_bias=False)(latents)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)

@@ -28,10 +28,7 @@ def paper_mnist_generator(latent_dim=100, image_shape=(28, 28, 1), *, num_classe
     embedding before the first layer.
     """
     initializer = keras.initializers.RandomUniform(-0.05, 0.05)
-    inputs = latents = keras.Input((latent_dim,), name="latents")
-    if conditioning.check_num_classes(num_classes):
-        inputs = [latents, conditioning.label_input()]
-        latents = conditioning.join_class(latents, inputs[1], num_classes)
+    inputs, latents = conditioning.generator_inputs(latent_dim, num_classes)
     x = layers.Dense(1200, activation="relu", kernel_initializer=initializer)(latents)
     x = layers.Dense(1200, activation="relu", kernel_initializer=initializer)(x)
     x = layers.Dense(

@@ -6,11 +6,14 @@ from keras_gan.networks.paper_mlp import (
     paper_mnist_discriminator,
     paper_mnist_generator,
 )
+from keras_gan.networks.residual import residual_discriminator, residual_generator
 
 NETWORKS = {
     "dcgan": (dcgan_generator, dcgan_discriminator),
     "paper": (paper_mnist_generator, paper_mnist_discriminator),
+    "residual": (residual_generator, residual_discriminator),
 }
+SIZED = ("dcgan", "residual")  # the networks that take a `width`
 
 
 def build_gan(
@@ -26,10 +29,12 @@ def build_gan(
 
     Args:
         image_shape: ``(H, W, C)`` of the real images.
-        network: a name in ``NETWORKS``: ``"dcgan"`` or ``"paper"`` (the
-            paper's MNIST MLPs, of fixed size).
+        network: a name in ``NETWORKS``: ``"dcgan"``, ``"residual"`` (R3GAN
+            style, no normalisation) or ``"paper"`` (the paper's MNIST MLPs,
+            of fixed size).
         latent_dim: size of z.
-        width: capacity of the DCGAN networks (default 64).
+        width: capacity of the DCGAN (default 64) or residual (default 16)
+            networks.
         num_classes: a number of classes for a conditional GAN (G(z, y) and
             a projection D(x, y)); None: unconditional.
         **gan_kwargs: ``keras_gan.GAN`` arguments (``discriminator_steps``,
@@ -39,8 +44,11 @@ def build_gan(
         raise ValueError(
             f"Unknown `network`: {network!r}. Expected one of {sorted(NETWORKS)}."
         )
-    if width is not None and network != "dcgan":
-        raise ValueError(f"`width` applies to network='dcgan' only; got {network!r}.")
+    if width is not None and network not in SIZED:
+        raise ValueError(
+            f"`width` applies to network={' or '.join(map(repr, SIZED))} only; "
+            f"got {network!r}."
+        )
     make_generator, make_discriminator = NETWORKS[network]
     sizes = {} if width is None else {"width": width}
     return GAN(

@@ -32,8 +32,12 @@ def test_the_projection_term_is_the_inner_product_of_class_embedding_and_feature
             networks.paper_mnist_generator(8, (4, 4, 1), num_classes=c),
             networks.paper_mnist_discriminator((4, 4, 1), num_classes=c),
         ),
+        lambda c: (
+            networks.residual_generator(8, (8, 8, 1), width=4, num_classes=c),
+            networks.residual_discriminator((8, 8, 1), width=4, num_classes=c),
+        ),
     ],
-    ids=["dcgan", "paper_mlp"],
+    ids=["dcgan", "paper_mlp", "residual"],
 )
 def test_reference_pairs_take_labels_with_num_classes(build):
     generator, discriminator = build(5)

@@ -4,6 +4,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import backend, networks
+from keras_gan.networks import residual
 from keras_gan.networks.layers import SelectLeakyReLU
 
 
@@ -82,14 +83,48 @@ def test_paper_networks_match_the_paper():
     assert networks.output_range(generator) == (0.0, 1.0)
 
 
+@pytest.mark.parametrize("network", ["dcgan", "residual"])
 @pytest.mark.parametrize("shape", [(8, 8, 1), (28, 28, 1), (32, 32, 3)])
-def test_dcgan_networks_fit_square_images(shape):
-    generator = networks.dcgan_generator(10, shape, width=4)
-    discriminator = networks.dcgan_discriminator(shape, width=4)
+def test_square_networks_fit_square_images(network, shape):
+    make_generator, make_discriminator = networks.NETWORKS[network]
+    generator = make_generator(10, shape, width=4)
+    discriminator = make_discriminator(shape, width=4)
     images = generator(np.zeros((2, 10), "float32"))
     assert images.shape == (2, *shape)
     assert discriminator(images).shape == (2, 1)
     assert networks.output_range(generator) == (-1.0, 1.0)
+
+
+def test_residual_networks_have_no_normalisation_and_two_blocks_each():
+    generator = networks.residual_generator(10, (28, 28, 1), width=4)
+    discriminator = networks.residual_discriminator((28, 28, 1), width=4)
+    for model in (generator, discriminator):
+        kinds = {type(layer).__name__ for layer in model.layers}
+        assert not kinds & {"BatchNormalization", "LayerNormalization", "Dropout"}
+        assert sum(isinstance(layer, keras.layers.Add) for layer in model.layers) == 2
+
+
+def test_every_residual_block_starts_as_the_identity():
+    """Fix-up style: the branch's last convolution starts at zero."""
+    inputs = keras.Input((7, 7, 6))
+    block = keras.Model(inputs, residual.residual_block(inputs))
+    x = np.random.default_rng(0).normal(size=(3, 7, 7, 6)).astype("float32")
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(block(x)), x)
+    last = [layer for layer in block.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert not np.any(keras.ops.convert_to_numpy(last[-1].kernel))
+    assert np.any(keras.ops.convert_to_numpy(last[0].kernel))
+
+
+def test_residual_networks_save_and_load(tmp_path):
+    generator = networks.residual_generator(10, (8, 8, 1), width=4, num_classes=3)
+    path = tmp_path / "g.keras"
+    generator.save(path)
+    loaded = keras.saving.load_model(path)
+    inputs = [np.ones((2, 10), "float32"), np.array([0, 2], "int32")]
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(inputs)),
+        keras.ops.convert_to_numpy(generator(inputs)),
+    )
 
 
 def test_bad_shapes_and_unknown_ranges_are_named():

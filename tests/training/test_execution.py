@@ -26,6 +26,24 @@ def test_set_precision_sets_the_global_policy():
         execution.set_precision("float8")
 
 
+def test_auto_precision_is_bfloat16_only_where_the_cpu_computes_it():
+    assert execution.auto_precision(["fma", "avx512f", "avx512_bf16"]) == (
+        "mixed_bfloat16"
+    )
+    assert execution.auto_precision(["avx2", "amx_tile", "amx_bf16"]) == (
+        "mixed_bfloat16"
+    )
+    assert execution.auto_precision(["avx2", "avx512f", "fma"]) == "float32"
+    assert execution.auto_precision([]) == "float32"
+    try:
+        chosen = execution.set_precision("auto")
+        assert chosen in ("float32", "mixed_bfloat16")
+        assert keras.mixed_precision.dtype_policy().name == chosen
+        assert chosen == execution.auto_precision()
+    finally:
+        execution.set_precision("float32")
+
+
 def test_data_parallel_is_for_jax():
     with pytest.raises(ValueError, match="data_parallel.*JAX backend only.*mirrored"):
         execution.make_strategy("data_parallel")

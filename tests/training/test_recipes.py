@@ -45,6 +45,30 @@ def test_r3gan_is_relativistic_with_r1_r2_and_adam_beta1_zero():
     assert [p.every for p in eager.penalties] == [1, 1]
 
 
+def test_r3gan_splits_capacity_and_takes_residual_networks():
+    split = recipes.r3gan(
+        (8, 8, 1), network="dcgan", width=4, discriminator_width=6, seed=0
+    )
+    assert split.generator.name == "dcgan_generator"
+    first_conv = [
+        layer
+        for layer in split.discriminator.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ][0]
+    assert first_conv.filters == 6
+    residual = recipes.r3gan((8, 8, 1), latent_dim=8, seed=0)  # the default
+    assert residual.generator.name == "residual_generator"
+    assert residual.discriminator.name == "residual_discriminator"
+    convs = [
+        layer
+        for layer in residual.discriminator.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+    assert convs[0].filters == 16  # the residual pair's default width
+    with pytest.raises(ValueError, match="`network` must be 'dcgan' or 'residual'"):
+        recipes.r3gan((8, 8, 1), network="paper")
+
+
 def test_dcgan_is_the_package_default():
     gan = recipes.dcgan((8, 8, 1), width=4, latent_dim=8, seed=0)
     assert isinstance(gan.generator_optimizer, optimizers.FusedAdam)
@@ -94,6 +118,24 @@ def test_r3gan_keeps_a_constant_rate_unless_asked_to_decay_it():
     rate = planned.generator_optimizer.get_config()["learning_rate"]
     assert isinstance(rate, float) and abs(rate - 5e-4) < 1e-10
     np.testing.assert_allclose(planned.ema_decay**2, 0.5, rtol=1e-9)  # 2 % of 100
+    assert all(p.schedule is None for p in planned.penalties)  # constant gamma
+
+
+def test_r3gan_anneals_gamma_over_the_planned_steps(tmp_path):
+    gan = recipes.r3gan(
+        (8, 8, 1), width=4, latent_dim=8, gamma=2.0, total_steps=400, final_gamma=0.25
+    )
+    for penalty in gan.penalties:
+        assert penalty.gamma == 2.0
+        np.testing.assert_allclose(float(penalty.weight_at(0)), 1.0, rtol=1e-6)
+        np.testing.assert_allclose(float(penalty.weight_at(200)), 0.625, rtol=1e-5)
+        np.testing.assert_allclose(float(penalty.weight_at(400)), 0.25, rtol=1e-5)
+    path = str(tmp_path / "annealed.keras")
+    gan.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(
+        float(loaded.penalties[0].weight_at(200)), 0.625, rtol=1e-5
+    )
 
 
 @pytest.mark.parametrize(
@@ -105,6 +147,7 @@ def test_r3gan_keeps_a_constant_rate_unless_asked_to_decay_it():
         ({"total_steps": 10, "final_learning_rate": 1.5},
          "Received: final_learning_rate=1.5"),
         ({"total_steps": 10, "ema_half_life": 0.0}, "half-life must be > 0 steps"),
+        ({"total_steps": 10, "final_gamma": -0.5}, "Received: final_gamma=-0.5"),
     ],
 )  # fmt: skip
 def test_r3gan_names_a_bad_schedule_argument(arguments, message):

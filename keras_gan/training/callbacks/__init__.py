@@ -8,6 +8,8 @@ networks outside ``train_step`` (which does no I/O); the first two write
 TensorBoard summaries to their own runs under ``log_dir`` (``samples``,
 ``discriminator``), beside the stock callback's ``train`` run.
 ``TerminateOnNaN`` and ``TensorBoard`` fix stock callbacks for GANs.
+``KeepBest`` keeps the GAN that scores best on held-out data (the paper's
+pylearn2 runs kept the best by a monitored validation score).
 
 TensorBoard event files need TensorFlow, on any Keras backend; without it
 ``monitoring_callbacks`` keeps the CSV log and the PNG grids.
@@ -16,6 +18,7 @@ TensorBoard event files need TensorFlow, on any Keras backend; without it
 from keras_gan.training.callbacks.base import EveryEpochs
 from keras_gan.training.callbacks.collapse import ModeCollapseMonitor, pairwise_distance
 from keras_gan.training.callbacks.histograms import LogitHistograms
+from keras_gan.training.callbacks.keep_best import KeepBest
 from keras_gan.training.callbacks.monitoring import monitoring_callbacks
 from keras_gan.training.callbacks.sample_grid import SampleGrid
 from keras_gan.training.callbacks.tensorboard import TensorBoard
@@ -23,6 +26,7 @@ from keras_gan.training.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "EveryEpochs",
+    "KeepBest",
     "LogitHistograms",
     "ModeCollapseMonitor",
     "SampleGrid",
