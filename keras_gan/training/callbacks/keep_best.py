@@ -29,8 +29,8 @@ class KeepBest(EveryEpochs):
     A resumed run (``keras_gan.training.train`` after a crash) reads the
     record back and goes on comparing with it; since the epochs after the last
     backup are retrained identically, it keeps the same model an uninterrupted
-    run keeps. A record of a later step than the run's start belongs to
-    another run and stops training instead of being overwritten.
+    run keeps. A record more than one epoch ahead of the run's start belongs
+    to another run and stops training instead of being overwritten.
 
     Args:
         path: where the best GAN goes, ending in ``.keras``.
