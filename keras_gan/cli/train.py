@@ -109,7 +109,8 @@ def _add_network_arguments(group):
         "--network",
         choices=sorted(networks.NETWORKS),
         help="reference networks of the dcgan and r3gan recipes: DCGAN, residual "
-        "(R3GAN style), or (dcgan only) the paper's MNIST MLPs (default: dcgan)",
+        "(R3GAN style), or (dcgan only) the paper's MNIST MLPs (default: dcgan; "
+        "r3gan: residual)",
     )
     group.add_argument(
         "--latent-dim", type=positive_int, help="size of z (default: 100)"
@@ -117,8 +118,8 @@ def _add_network_arguments(group):
     group.add_argument(
         "--width",
         type=positive_int,
-        help="network capacity (default: dcgan 64; r3gan 16, or 32 with "
-        "--network dcgan)",
+        help="network capacity (default: dcgan 64; r3gan 16 on one-channel "
+        "images, 32 on colour ones or with --network dcgan)",
     )
     group.add_argument(
         "--ema-decay",

@@ -65,8 +65,16 @@ def test_r3gan_splits_capacity_and_takes_residual_networks():
         if isinstance(layer, keras.layers.Conv2D)
     ]
     assert convs[0].filters == 16  # the residual pair's default width
+    colour = recipes.r3gan((8, 8, 3), latent_dim=8, seed=0)
+    assert _first_conv_filters(colour.discriminator) == 32  # Stacked MNIST's
+    assert _first_conv_filters(recipes.r3gan((8, 8, 3), width=8).discriminator) == 8
     with pytest.raises(ValueError, match="`network` must be 'dcgan' or 'residual'"):
         recipes.r3gan((8, 8, 1), network="paper")
+
+
+def _first_conv_filters(model):
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    return convs[0].filters
 
 
 def test_dcgan_is_the_package_default():
