@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import make_tiny_gan
 from PIL import Image
 from tensorboard.backend.event_processing import event_accumulator
 
@@ -24,12 +25,7 @@ def real_images():
 
 def _tiny_gan(**kwargs):
     keras.utils.set_random_seed(0)
-    gan = GAN(
-        networks.dcgan_generator(8, SHAPE, width=4),
-        networks.dcgan_discriminator(SHAPE, width=4),
-        seed=0,
-        **kwargs,
-    )
+    gan = make_tiny_gan(seed=0, **kwargs)
     gan.compile()
     return gan
 

@@ -5,8 +5,9 @@ import json
 import keras
 import numpy as np
 import pytest
+from conftest import make_tiny_gan
 
-from keras_gan import GAN, callbacks, data, evaluation, networks, training
+from keras_gan import callbacks, data, evaluation, training
 from keras_gan.export import Sampler
 
 SHAPE = (8, 8, 1)
@@ -20,11 +21,7 @@ def digits():
 
 def _tiny_gan():
     keras.utils.set_random_seed(0)
-    gan = GAN(
-        networks.dcgan_generator(8, SHAPE, width=4),
-        networks.dcgan_discriminator(SHAPE, width=4),
-        seed=0,
-    )
+    gan = make_tiny_gan(seed=0)
     gan.compile()
     return gan
 
