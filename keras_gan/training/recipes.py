@@ -278,7 +278,7 @@ def _default_width(network, channels):
     if network == "dcgan":
         return 32
     # Three channels hold three digits on Stacked MNIST: at 16 the channels
-    # repeated each other (30 CPU-minutes: KL 0.337; at 32: 0.035-0.040).
+    # repeated each other (30 CPU-minutes: KL 0.337; at 32: 0.035-0.061).
     return 16 if channels == 1 else 32
 
 
