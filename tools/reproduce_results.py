@@ -85,6 +85,14 @@ TABLE = [
     "stacked_mnist/r3gan/s2/30m/network=residual,precision=auto,width=32,batch_size=32",
     "mnist/r3gan/s4/15m/network=residual,precision=auto",
     "fashion_mnist/r3gan/s2/15m/network=residual,precision=auto",
+    "stacked_mnist/r3gan/s3/30m/network=residual,precision=auto,width=32",
+    # Stacked MNIST with R1/R2's weight decayed to a tenth over the run
+    "stacked_mnist/r3gan/s0/30m/network=residual,precision=auto,width=32,final_gamma=0.1",
+    "stacked_mnist/r3gan/s1/30m/network=residual,precision=auto,width=32,final_gamma=0.1",
+    "stacked_mnist/r3gan/s2/30m/network=residual,precision=auto,width=32,final_gamma=0.1",
+    "stacked_mnist/r3gan/s3/30m/network=residual,precision=auto,width=32,final_gamma=0.1",
+    "stacked_mnist/r3gan/s4/30m/network=residual,precision=auto,width=32,final_gamma=0.1",
+    "stacked_mnist/r3gan/s5/30m/network=residual,precision=auto,width=32,final_gamma=0.1",
     # the paper's MLP with a moving average, keeping the best validation Parzen
     # (run with KERAS_BACKEND=jax, the fastest backend for it)
     "mnist/paper_mlp/s0/75m/ema_decay=0.9998,keep_best=10",

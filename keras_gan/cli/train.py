@@ -9,7 +9,12 @@ import os
 import sys
 
 from keras_gan import losses, networks
-from keras_gan.cli.arguments import non_negative_int, positive_float, positive_int
+from keras_gan.cli.arguments import (
+    fraction,
+    non_negative_int,
+    positive_float,
+    positive_int,
+)
 from keras_gan.training import execution, recipes
 
 
@@ -127,6 +132,25 @@ def _add_network_arguments(group):
         help="keep a moving average of the generator (e.g. 0.999; r3gan: 0.999 by "
         "default); grids and samples.png then come from it",
     )
+    _add_schedule_arguments(group)
+
+
+def _add_schedule_arguments(group):
+    # Schedules sized to the run (r3gan): a cosine over the planned steps, from
+    # the first value down to this share of it at the last step.
+    group.add_argument(
+        "--final-gamma",
+        type=fraction,
+        help="r3gan: R1 and R2's weight at the last step, a fraction of gamma, "
+        "reached by a cosine over the run, as R3GAN anneals it (e.g. 0.1; "
+        "default: 1, constant)",
+    )
+    group.add_argument(
+        "--final-learning-rate",
+        type=fraction,
+        help="r3gan: the learning rate at the last step, a fraction of the first, "
+        "reached by a cosine over the run (default: 1, constant)",
+    )
 
 
 # Flags that are recipe arguments of the same name, passed only when given.
@@ -137,6 +161,8 @@ _RECIPE_FLAGS = (
     "latent_dim",
     "width",
     "ema_decay",
+    "final_gamma",
+    "final_learning_rate",
 )
 
 

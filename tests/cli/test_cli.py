@@ -97,6 +97,41 @@ def test_the_train_command_passes_its_flags(monkeypatch, tmp_path):
     assert (monitor.threshold, monitor.stop_on_collapse) == (0.2, True)
 
 
+def test_the_schedule_flags_reach_the_r3gan_recipe(monkeypatch, tmp_path):
+    from keras_gan import training
+
+    received = {}
+    monkeypatch.setattr(
+        training, "train", lambda gan, images, **kw: received.update(kw, gan=gan)
+    )
+    flags = ["train", "--recipe", "r3gan", "--width", "4", "--epochs", "2",
+             "--batch-size", "128", "--final-gamma", "0.1",
+             "--final-learning-rate", "0.5", "--output-dir", str(tmp_path)]  # fmt: skip
+    assert cli.main(flags) == 0
+    gan = received["gan"]
+    last = 2 * (1797 // 128)  # the planned steps: 2 epochs of 14 updates
+    for penalty in gan.penalties:  # R1 and R2: gamma, then a tenth of it
+        assert float(penalty.schedule(0)) == pytest.approx(1.0)
+        assert float(penalty.schedule(last)) == pytest.approx(0.1)
+    for optimizer in (gan.generator_optimizer, gan.discriminator_optimizer):
+        rate = keras.optimizers.schedules.deserialize(
+            optimizer.get_config()["learning_rate"]
+        )  # a cosine from the recipe's 5e-4 to half of it
+        assert (float(rate(0)), float(rate(last))) == pytest.approx((5e-4, 2.5e-4))
+
+
+@pytest.mark.parametrize("flag", ["--final-gamma", "--final-learning-rate"])
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan"])
+def test_schedule_fractions_out_of_range_are_refused(flag, value, tmp_path, capsys):
+    output_dir = tmp_path / "run"
+    error = _refusal(
+        ["train", "--recipe", "r3gan", "--output-dir", str(output_dir), flag, value],
+        capsys,
+    )
+    assert f"argument {flag}: must be a number in [0, 1]. Received: {value}" in error
+    assert not output_dir.exists()
+
+
 def test_choices_come_from_the_registries():
     from keras_gan import losses, networks, recipes
     from keras_gan.export import litert
