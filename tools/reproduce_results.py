@@ -96,6 +96,12 @@ TABLE = [
     # the paper's MLP with a moving average, keeping the best validation Parzen
     # (run with KERAS_BACKEND=jax, the fastest backend for it)
     "mnist/paper_mlp/s0/75m/ema_decay=0.9998,keep_best=10",
+    # the conditional rows on the unconditional rows' recipe: residual networks,
+    # bfloat16 where native, lazy R1/R2, planned steps, an EMA sized to the run
+    "mnist/r3gan/s0/15m/network=residual,precision=auto,num_classes=10",
+    "fashion_mnist/r3gan/s0/15m/network=residual,precision=auto,num_classes=10",
+    "mnist/r3gan/s1/15m/network=residual,precision=auto,num_classes=10",
+    "fashion_mnist/r3gan/s1/15m/network=residual,precision=auto,num_classes=10",
 ]
 
 
