@@ -61,6 +61,19 @@ def fraction(text):
     return value
 
 
+def share(text):
+    """argparse type: a number in (0, 1] (a share of a run), or one line."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"must be a number in (0, 1]. Received: {text}"
+        )
+    return value
+
+
 def label_list(text):
     """argparse type: comma-separated int class indices, e.g. ``0,1,2``."""
     try:

@@ -14,6 +14,7 @@ from keras_gan.cli.arguments import (
     non_negative_int,
     positive_float,
     positive_int,
+    share,
 )
 from keras_gan.training import execution, recipes
 
@@ -129,8 +130,9 @@ def _add_network_arguments(group):
     group.add_argument(
         "--ema-decay",
         type=float,
-        help="keep a moving average of the generator (e.g. 0.999; r3gan: 0.999 by "
-        "default); grids and samples.png then come from it",
+        help="keep a moving average of the generator (e.g. 0.999); grids and "
+        "samples.png then come from it. r3gan keeps one by default and sizes it "
+        "to the run: use --ema-half-life there",
     )
     _add_schedule_arguments(group)
 
@@ -151,6 +153,12 @@ def _add_schedule_arguments(group):
         help="r3gan: the learning rate at the last step, a fraction of the first, "
         "reached by a cosine over the run (default: 1, constant)",
     )
+    group.add_argument(
+        "--ema-half-life",
+        type=share,
+        help="r3gan: the moving average's half-life, a fraction of the planned "
+        "steps (StyleGAN's ema_kimg; default: 0.02)",
+    )
 
 
 # Flags that are recipe arguments of the same name, passed only when given.
@@ -163,6 +171,7 @@ _RECIPE_FLAGS = (
     "ema_decay",
     "final_gamma",
     "final_learning_rate",
+    "ema_half_life",
 )
 
 
@@ -173,6 +182,14 @@ def _recipe_arguments(args, batch_size):
         for name in _RECIPE_FLAGS
         if getattr(args, name) is not None
     }
+    if "ema_decay" in given and recipes.takes(args.recipe, "ema_half_life"):
+        # The recipe replaces a fixed decay by its half-life's once it knows the
+        # planned steps, which `keras-gan train` always gives it.
+        raise ValueError(
+            f"--ema-decay: the {args.recipe} recipe sizes its moving average to "
+            "the run; give --ema-half-life (a fraction of the planned steps, "
+            f"default 0.02) instead. Received: --ema-decay {given['ema_decay']}"
+        )
     if args.generator_loss is not None:
         print(
             "keras-gan: --generator-loss is deprecated; use --objective.",

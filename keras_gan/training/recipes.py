@@ -196,7 +196,9 @@ def r3gan(
         latent_dim: size of z.
         gamma: weight of R1 and R2.
         learning_rate: of both Adam optimizers.
-        ema_decay: decay of the moving-average generator.
+        ema_decay: decay of the moving-average generator when the run's
+            length is unknown; with ``total_steps`` the decay comes from
+            ``ema_half_life`` instead (None: no average either way).
         penalty_every: lazy regularisation (Karras et al. 2020): R1 and R2
             on one step in this many, weighted this many times more.
         total_steps: the run's planned length (``keras-gan train`` gives the

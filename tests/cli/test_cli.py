@@ -106,10 +106,13 @@ def test_the_schedule_flags_reach_the_r3gan_recipe(monkeypatch, tmp_path):
     )
     flags = ["train", "--recipe", "r3gan", "--width", "4", "--epochs", "2",
              "--batch-size", "128", "--final-gamma", "0.1",
-             "--final-learning-rate", "0.5", "--output-dir", str(tmp_path)]  # fmt: skip
+             "--final-learning-rate", "0.5", "--ema-half-life", "0.25",
+             "--output-dir", str(tmp_path)]  # fmt: skip
     assert cli.main(flags) == 0
     gan = received["gan"]
     last = 2 * (1797 // 128)  # the planned steps: 2 epochs of 14 updates
+    # the average halves a step's weight after a quarter of them
+    assert gan.ema_decay == pytest.approx(0.5 ** (1 / (0.25 * last)))
     for penalty in gan.penalties:  # R1 and R2: gamma, then a tenth of it
         assert float(penalty.schedule(0)) == pytest.approx(1.0)
         assert float(penalty.schedule(last)) == pytest.approx(0.1)
@@ -130,6 +133,32 @@ def test_schedule_fractions_out_of_range_are_refused(flag, value, tmp_path, caps
     )
     assert f"argument {flag}: must be a number in [0, 1]. Received: {value}" in error
     assert not output_dir.exists()
+
+
+@pytest.mark.parametrize("value", ["0", "1.5", "nan"])
+def test_an_ema_half_life_outside_the_run_is_refused(value, tmp_path, capsys):
+    output_dir = tmp_path / "run"
+    error = _refusal(
+        ["train", "--recipe", "r3gan", "--output-dir", str(output_dir),
+         "--ema-half-life", value],
+        capsys,
+    )  # fmt: skip
+    assert (
+        f"argument --ema-half-life: must be a number in (0, 1]. Received: {value}"
+        in error
+    )
+    assert not output_dir.exists()
+
+
+def test_r3gan_refuses_a_fixed_ema_decay_it_would_replace(tmp_path, capsys):
+    error = _refusal(
+        ["train", "--recipe", "r3gan", "--output-dir", str(tmp_path / "run"),
+         "--ema-decay", "0.9999"],
+        capsys,
+    )  # fmt: skip
+    assert "--ema-decay: the r3gan recipe sizes its moving average" in error
+    assert "--ema-half-life" in error and "Received: --ema-decay 0.9999" in error
+    assert not (tmp_path / "run").exists()
 
 
 def test_choices_come_from_the_registries():
