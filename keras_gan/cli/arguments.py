@@ -50,26 +50,24 @@ def positive_float(text):
 
 def fraction(text):
     """argparse type: a number in [0, 1] (a share of a first value), or one line."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = None
-    if value is None or not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(
-            f"must be a number in [0, 1]. Received: {text}"
-        )
-    return value
+    return _unit_number(text, zero_allowed=True)
 
 
 def share(text):
     """argparse type: a number in (0, 1] (a share of a run), or one line."""
+    return _unit_number(text, zero_allowed=False)
+
+
+def _unit_number(text, *, zero_allowed):
     try:
         value = float(text)
     except ValueError:
         value = None
-    if value is None or not 0.0 < value <= 1.0:
+    low_ok = value is not None and (value >= 0.0 if zero_allowed else value > 0.0)
+    if not (low_ok and value <= 1.0):  # NaN fails both comparisons
+        interval = "[0, 1]" if zero_allowed else "(0, 1]"
         raise argparse.ArgumentTypeError(
-            f"must be a number in (0, 1]. Received: {text}"
+            f"must be a number in {interval}. Received: {text}"
         )
     return value
 
