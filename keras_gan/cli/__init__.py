@@ -5,8 +5,9 @@ Each command is one module here (``train``, ``export``, ``sample``,
 and a ``run(args)`` that imports the package parts doing the work. Bad
 input, a bad flag included, and a missing optional package (TensorFlow for
 export, for instance) end the command with one line on stderr and exit code
-2. ``arguments`` holds the argument types the commands share. TensorFlow's C++ INFO
-banners are hidden by ``keras_gan.utils.console``, which must run before
+2. ``arguments`` holds the argument types the commands share, and
+``recipe_flags`` the flags of ``train`` that become recipe arguments. TensorFlow's
+C++ INFO banners are hidden by ``keras_gan.utils.console``, which must run before
 TensorFlow loads, so ``keras_gan/__init__.py`` calls it, not ``main``.
 """
 
