@@ -64,12 +64,14 @@ def _job(job, backend_name, tmp_path, **env):
         return int(arrays["steps"]), float(arrays["moved"]), weights
 
 
-# The conditional variants run in the slow suite (CI runs it): their
-# unconditional twins keep the default suite under its time.
+# The default suite keeps one parity job, the penalised one (k = 2, the
+# relativistic objective with R1 and R2, so second derivatives too); the
+# others run in the slow suite (CI runs it), which keeps the default suite
+# under its time.
 @pytest.mark.parametrize(
     "job",
     [
-        "parity_non_saturating",
+        pytest.param("parity_non_saturating", marks=pytest.mark.slow),
         "parity_penalised",
         pytest.param("parity_conditional", marks=pytest.mark.slow),
     ],
@@ -87,9 +89,9 @@ def test_two_steps_at_k_2_give_the_same_weights_on_every_backend(job, tmp_path):
             )
 
 
-@pytest.mark.parametrize(
-    "suffix", ["", pytest.param("_conditional", marks=pytest.mark.slow)]
-)
+# Two JAX processes of 10-20 s each: slow suite (CI runs it).
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", ["", "_conditional"])
 def test_jax_data_parallel_gives_the_single_device_update(suffix, tmp_path):
     two_cpus = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
     _, _, single = _job(f"data_parallel_single{suffix}", "jax", tmp_path, **two_cpus)
