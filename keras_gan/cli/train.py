@@ -20,6 +20,29 @@ def add_parser(subparsers):
         description="Train a GAN with model.fit and write OUTPUT_DIR/gan.keras "
         "and OUTPUT_DIR/samples.png.",
     )
+    _add_data_arguments(parser)
+    _add_length_arguments(parser)
+    parser.add_argument("--output-dir", required=True, help="where results go")
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        help="m, images per discriminator update (default: the recipe's, 64; "
+        "paper_mlp: 100)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=non_negative_int,
+        help="makes the run reproducible (TensorFlow op determinism, torch "
+        "deterministic algorithms); a resumed run keeps its backup's seed",
+    )
+    recipe_flags.add_model_arguments(parser)
+    _add_execution_arguments(parser)
+    _add_monitoring_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def _add_data_arguments(parser):
+    """What to train on: a named, bundled, file, folder or tfds dataset."""
     parser.add_argument(
         "--dataset",
         default="digits",
@@ -28,6 +51,10 @@ def add_parser(subparsers):
         "name (default: digits)",
     )
     parser.add_argument("--data-dir", help="tensorflow-datasets data directory")
+
+
+def _add_length_arguments(parser):
+    """The run's length: epochs, or minutes of a clock turned into steps."""
     parser.add_argument(
         "--epochs",
         type=positive_int,
@@ -47,23 +74,6 @@ def add_parser(subparsers):
         help="cpu: the process's CPU time over all threads, the same work on a "
         "busy or an idle machine; wall: elapsed time (default: cpu)",
     )
-    parser.add_argument("--output-dir", required=True, help="where results go")
-    parser.add_argument(
-        "--batch-size",
-        type=positive_int,
-        help="m, images per discriminator update (default: the recipe's, 64; "
-        "paper_mlp: 100)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=non_negative_int,
-        help="makes the run reproducible (TensorFlow op determinism, torch "
-        "deterministic algorithms); a resumed run keeps its backup's seed",
-    )
-    recipe_flags.add_model_arguments(parser)
-    _add_execution_arguments(parser)
-    _add_monitoring_arguments(parser)
-    parser.set_defaults(run=run)
 
 
 def _add_execution_arguments(parser):
@@ -140,7 +150,6 @@ def _add_collapse_arguments(group):
 
 def run(args):
     from keras_gan import data, training
-    from keras_gan.training import callbacks
 
     _check_output_dir(args.output_dir)
     length = _run_length(args)
@@ -152,9 +161,7 @@ def run(args):
         execution.make_reproducible(seed)
     execution.set_precision(args.precision)
     strategy = execution.make_strategy(args.distribute)
-    batch_size = args.batch_size
-    if batch_size is None:  # not `or`: 0 is refused by its flag type, not replaced
-        batch_size = recipes.batch_size(args.recipe)
+    batch_size = _batch_size(args)
 
     def build(**planned):
         with strategy.scope():
@@ -165,7 +172,25 @@ def run(args):
 
     gan, length = _build_for_run(args, build, images, labels, batch_size, seed, length)
     output_dir = execution.worker_output_dir(args.output_dir, strategy)
-    monitors = callbacks.monitoring_callbacks(
+    monitors = _monitors(args, gan, images, labels, output_dir)
+    training.train(
+        gan,
+        images,
+        labels=labels,
+        output_dir=args.output_dir,
+        **length,
+        batch_size=batch_size,
+        callbacks=monitors,
+        backup_every_steps=args.backup_every_steps,
+    )
+
+
+def _monitors(args, gan, images, labels, output_dir):
+    """The monitoring callbacks the flags ask for, watching the average if any."""
+    from keras_gan import data
+    from keras_gan.training import callbacks
+
+    return callbacks.monitoring_callbacks(
         data.rescale(images, networks.output_range(gan.generator)),
         os.path.join(output_dir, "logs"),
         real_labels=labels,
@@ -178,16 +203,13 @@ def run(args):
         stop_on_collapse=args.stop_on_collapse,
         use_ema=gan.ema_generator is not None,
     )
-    training.train(
-        gan,
-        images,
-        labels=labels,
-        output_dir=args.output_dir,
-        **length,
-        batch_size=batch_size,
-        callbacks=monitors,
-        backup_every_steps=args.backup_every_steps,
-    )
+
+
+def _batch_size(args):
+    """``--batch-size``, or the recipe's own when it is not given."""
+    if args.batch_size is None:  # not `or`: 0 is refused by its flag type
+        return recipes.batch_size(args.recipe)
+    return args.batch_size
 
 
 def _run_length(args):
