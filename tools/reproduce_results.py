@@ -99,6 +99,7 @@ TABLE = [
     # the paper's MLP for 150 CPU-minutes with the ramped average of a decay
     # >= 0.99999 (step s weighted about as s^8: the last quarter); KERAS_BACKEND=jax
     "mnist/paper_mlp/s0/150m/ema_decay=0.99999",
+    "mnist/paper_mlp/s1/150m/ema_decay=0.99999",
     # the conditional rows on the unconditional rows' recipe: residual networks,
     # bfloat16 where native, lazy R1/R2, planned steps, an EMA sized to the run
     "mnist/r3gan/s0/15m/network=residual,precision=auto,num_classes=10",
