@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_gan import callbacks, data, ema, networks, training
+from keras_gan import callbacks, cli, data, ema, networks, training
 from keras_gan.training import resume
 
 TINY = [
@@ -143,8 +143,6 @@ def test_a_budget_run_killed_and_rerun_ends_at_its_planned_step_bit_identical(
 def test_budget_minutes_and_epochs_are_one_or_the_other(tmp_path, capsys):
     # In this process (the errors come before any work); the console script's
     # exit code is checked in tests/cli.
-    from keras_gan import cli
-
     train = ["train", "--output-dir", str(tmp_path / "run"), *TINY]
     assert cli.main([*train, "--budget-minutes", "1", "--epochs", "2"]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
